@@ -1,0 +1,62 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import Bureau, BureauAlias, Chapter, Measure, PolicyDocument, Responsibility, Target, Theme
+
+
+class BureauAliasInline(admin.TabularInline):
+    model = BureauAlias
+    extra = 0
+
+
+@admin.register(Bureau)
+class BureauAdmin(admin.ModelAdmin):
+    list_display = ["name", "short_name", "kind"]
+    list_filter = ["kind"]
+    search_fields = ["name", "short_name", "aliases__name"]
+    inlines = [BureauAliasInline]
+
+
+@admin.register(PolicyDocument)
+class PolicyDocumentAdmin(admin.ModelAdmin):
+    list_display = ["title", "kind", "status", "reference_number", "published_on", "expires_on"]
+    list_filter = ["kind", "status"]
+    search_fields = ["title", "reference_number"]
+
+
+@admin.register(Chapter)
+class ChapterAdmin(admin.ModelAdmin):
+    list_display = ["document", "number", "title"]
+    list_filter = ["document"]
+
+
+class ResponsibilityInline(admin.TabularInline):
+    model = Responsibility
+    extra = 0
+    autocomplete_fields = ["bureau"]
+
+
+class TargetInline(admin.TabularInline):
+    model = Target
+    extra = 0
+
+
+@admin.register(Measure)
+class MeasureAdmin(SimpleHistoryAdmin):
+    list_display = ["number", "title", "chapter", "version", "updated_at"]
+    list_filter = ["document", "chapter", "themes", "tiers"]
+    search_fields = ["title", "body"]
+    filter_horizontal = ["tiers", "themes"]
+    readonly_fields = ["version", "ingest_snapshot"]
+    inlines = [ResponsibilityInline, TargetInline]
+
+
+@admin.register(Theme)
+class ThemeAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "order"]
+
+
+@admin.register(Target)
+class TargetAdmin(SimpleHistoryAdmin):
+    list_display = ["measure", "subject", "quantity", "unit", "year", "kind"]
+    list_filter = ["kind", "year", "tier"]

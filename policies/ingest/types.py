@@ -1,0 +1,94 @@
+"""What the parsers produce: plain data, no database."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+
+@dataclass
+class ParsedTarget:
+    subject: str  # what is counted or paid: "专精特新中小企业", "技术改造补助设备投资额门槛"
+    quantity: Decimal  # 4000, 500 (万元 kept as unit, not multiplied out)
+    unit: str  # "家", "万元", "场", "个次", "折", "年"
+    kind: str  # "cumulative" (by a year), "per_year", "threshold", "money"
+    text: str  # the exact source clause, e.g. "4000家专精特新中小企业"
+    year: int | None = None  # 2028 for "到2028年"
+    comparator: str = ""  # "", "以上", "不少于", "左右", "以下", "不超过"
+    tier: str | None = None  # tier slug when the subject is a tier
+
+
+@dataclass
+class ParsedMeasure:
+    number: int
+    title: str  # heading sentence without its number and full stop: "完善梯度培育体系"
+    body: str  # clean text after the heading, without the 责任单位 parenthesis
+    bureaus: list[str]  # raw names as written, in order, exact repeats collapsed
+    responsibility_text: str  # every 责任单位 parenthesis as written (normalised)
+    tiers: list[str] = field(default_factory=list)  # tier slugs, in order of first mention
+    themes: list[str] = field(default_factory=list)  # theme slugs
+    targets: list[ParsedTarget] = field(default_factory=list)
+
+
+@dataclass
+class ParsedChapter:
+    number: int
+    title: str  # "建强优质中小企业梯队，大力培育“根企业”"
+    measures: list[ParsedMeasure] = field(default_factory=list)
+
+
+@dataclass
+class ParsedPolicy:
+    title: str
+    status: str  # "征求意见稿", or "" when the document states none
+    preamble: str
+    chapters: list[ParsedChapter]
+    closing: str  # the validity paragraph at the end
+    effective_note: str = ""  # "自公布之日起施行"
+    expires_on: dt.date | None = None
+    repeals: list[tuple[str, str]] = field(default_factory=list)  # (reference, title)
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def measures(self) -> list[ParsedMeasure]:
+        return [m for c in self.chapters for m in c.measures]
+
+
+@dataclass
+class ParsedFigure:
+    subject: str  # "高新技术企业"
+    quantity: Decimal  # 16600 for "1.66万家" (万/亿 multiplied out unless part of the unit)
+    unit: str  # "家", "亿元", "万元", "人", "%", "项"
+    text: str  # the exact source clause
+    year: int | None = None  # the year the figure describes
+    tier: str | None = None
+
+
+@dataclass
+class ParsedSection:
+    level: int  # 1 for "一、", 2 for "（一）", 3 for "一是"
+    number: int  # 1 for 一 / （一） / 一是
+    heading: str  # "强化主体培育，提升科技型中小企业创新能级"
+    text: str  # the section's own text after the heading (children excluded)
+    children: list[ParsedSection] = field(default_factory=list)
+    themes: list[str] = field(default_factory=list)
+    tiers: list[str] = field(default_factory=list)
+    figures: list[ParsedFigure] = field(default_factory=list)
+
+
+@dataclass
+class ParsedReply:
+    title: str
+    proposal_number: str | None  # "20250597"
+    session: str  # "十四届四次会议", or ""
+    date: dt.date | None  # published or signed
+    bureau: str | None  # raw name of the answering bureau, None when the text says only "我局"
+    co_bureaus: list[str]  # raw names after 会同
+    intro: str
+    sections: list[ParsedSection]
+    next_steps: str  # the 下一步 paragraph(s)
+    signature: str = ""  # the signing bureau line, if any
+    published_at: dt.datetime | None = None
+    source_office: str = ""  # "办公室" from "来源:"
+    warnings: list[str] = field(default_factory=list)

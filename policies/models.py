@@ -1,0 +1,333 @@
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Count, Q
+from django.urls import reverse
+from simple_history.models import HistoricalRecords
+
+
+class PolicyDocument(models.Model):
+    class Kind(models.TextChoices):
+        MEASURES = "measures", "政策措施"
+        CPPCC_REPLY = "cppcc_reply", "政协提案答复"
+        POLICY = "policy", "规范性文件"
+
+    title = models.CharField("标题", max_length=300)
+    kind = models.CharField("类型", max_length=20, choices=Kind.choices)
+    status = models.CharField("状态", max_length=30, blank=True, help_text="征求意见稿、现行有效、已废止 …")
+    reference_number = models.CharField("文号", max_length=60, blank=True, db_index=True)
+    issuing_bureau = models.ForeignKey(
+        "policies.Bureau",
+        verbose_name="发布单位",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="issued_documents",
+    )
+    published_on = models.DateField("发布/签发日期", null=True, blank=True)
+    effective_from = models.DateField("施行日期", null=True, blank=True)
+    effective_note = models.CharField("施行说明", max_length=100, blank=True)
+    expires_on = models.DateField("有效期至", null=True, blank=True)
+    repealed_by = models.ForeignKey(
+        "self",
+        verbose_name="废止文件",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="repeals",
+    )
+    preamble = models.TextField("序言", blank=True)
+    closing = models.TextField("附则", blank=True)
+    source_file = models.CharField("源文件", max_length=200, blank=True)
+    checksum = models.CharField("SHA-256", max_length=64, blank=True)
+    fingerprint = models.CharField(
+        "解析指纹",
+        max_length=64,
+        blank=True,
+        help_text="Hash of what the parser made of the file; equal means a re-ingest has nothing to do.",
+    )
+    ingested_at = models.DateTimeField("导入时间", null=True, blank=True)
+
+    class Meta:
+        ordering = ["kind", "-published_on", "title"]
+        verbose_name = "政策文件"
+        verbose_name_plural = "政策文件"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source_file"],
+                condition=~Q(source_file=""),
+                name="policydocument_unique_source_file",
+            ),
+            models.CheckConstraint(
+                condition=Q(expires_on__isnull=True)
+                | Q(effective_from__isnull=True)
+                | Q(expires_on__gte=models.F("effective_from")),
+                name="policydocument_expiry_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("policies:document_detail", args=[self.pk])
+
+
+class Chapter(models.Model):
+    document = models.ForeignKey(
+        PolicyDocument, verbose_name="文件", on_delete=models.CASCADE, related_name="chapters"
+    )
+    number = models.PositiveSmallIntegerField("章序号")
+    title = models.CharField("标题", max_length=200)
+
+    class Meta:
+        ordering = ["document", "number"]
+        verbose_name = "章"
+        verbose_name_plural = "章"
+        constraints = [
+            models.UniqueConstraint(fields=["document", "number"], name="chapter_unique_number")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number}. {self.title}"
+
+
+class BureauQuerySet(models.QuerySet):
+    def named(self, name: str) -> BureauQuerySet:
+        """Bureaus whose full name, short name or an alias is exactly `name`."""
+        return self.filter(Q(name=name) | Q(short_name=name) | Q(aliases__name=name)).distinct()
+
+    def matching(self, text: str) -> BureauQuerySet:
+        return self.filter(
+            Q(name__icontains=text) | Q(short_name__icontains=text) | Q(aliases__name__icontains=text)
+        ).distinct()
+
+    def with_measure_counts(self) -> BureauQuerySet:
+        return self.annotate(
+            measure_count=Count("responsibilities", distinct=True),
+            lead_count=Count(
+                "responsibilities",
+                filter=Q(responsibilities__role="lead"),
+                distinct=True,
+            ),
+        )
+
+
+class Bureau(models.Model):
+    class Kind(models.TextChoices):
+        MUNICIPAL_DEPARTMENT = "municipal_department", "市政府工作部门"
+        PARTY_ORGAN = "party_organ", "党委机构"
+        DISTRICT_GOVERNMENTS = "district_governments", "各区人民政府"
+        STATE_OWNED_GROUP = "state_owned_group", "市属国有企业"
+        COURT_PROCURATORATE = "court_procuratorate", "法院检察院"
+        MASS_ORGANISATION = "mass_organisation", "群团及其他组织"
+        UNKNOWN = "unknown", "未登记单位"
+
+    name = models.CharField("全称", max_length=100, unique=True)
+    short_name = models.CharField("简称", max_length=50, db_index=True)
+    kind = models.CharField("类型", max_length=30, choices=Kind.choices)
+
+    objects = BureauQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = "责任单位"
+        verbose_name_plural = "责任单位"
+
+    def __str__(self) -> str:
+        return self.short_name or self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("policies:bureau_detail", args=[self.pk])
+
+
+class BureauAlias(models.Model):
+    bureau = models.ForeignKey(
+        Bureau, verbose_name="单位", on_delete=models.CASCADE, related_name="aliases"
+    )
+    name = models.CharField("别名", max_length=100, unique=True)
+
+    class Meta:
+        ordering = ["bureau", "name"]
+        verbose_name = "单位别名"
+        verbose_name_plural = "单位别名"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Theme(models.Model):
+    slug = models.SlugField("标识", max_length=50, unique=True)
+    name = models.CharField("名称", max_length=50, unique=True)
+    keywords = models.JSONField("关键词", default=list, blank=True)
+    order = models.PositiveSmallIntegerField("顺序", default=0)
+
+    class Meta:
+        ordering = ["order", "name"]
+        verbose_name = "主题"
+        verbose_name_plural = "主题"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class MeasureQuerySet(models.QuerySet):
+    def for_list(self) -> MeasureQuerySet:
+        """Everything a list page or serializer shows, in a fixed number of queries."""
+        return self.select_related("chapter", "document").prefetch_related(
+            models.Prefetch(
+                "responsibilities",
+                queryset=Responsibility.objects.select_related("bureau").order_by("order"),
+            ),
+            "tiers",
+            "themes",
+            models.Prefetch("targets", queryset=Target.objects.select_related("tier")),
+        )
+
+    def responsible(self, bureau: Bureau | int) -> MeasureQuerySet:
+        return self.filter(responsibilities__bureau=bureau).distinct()
+
+    def applicable_to(self, tier) -> MeasureQuerySet:
+        """Measures naming the tier or any tier below it on its ladder (a 小巨人 is also 专精特新)."""
+        tiers = [tier, *tier.ancestors()]
+        return self.filter(tiers__in=tiers).distinct()
+
+
+class Measure(models.Model):
+    document = models.ForeignKey(
+        PolicyDocument, verbose_name="文件", on_delete=models.CASCADE, related_name="measures"
+    )
+    chapter = models.ForeignKey(
+        Chapter, verbose_name="章", on_delete=models.CASCADE, related_name="measures"
+    )
+    number = models.PositiveSmallIntegerField("条目序号")
+    title = models.CharField("标题", max_length=200)
+    body = models.TextField("正文")
+    responsibility_text = models.TextField("责任单位原文", blank=True)
+    bureaus = models.ManyToManyField(
+        Bureau, through="Responsibility", related_name="measures", verbose_name="责任单位"
+    )
+    tiers = models.ManyToManyField(
+        "enterprises.EnterpriseTier", blank=True, related_name="measures", verbose_name="适用企业"
+    )
+    themes = models.ManyToManyField(Theme, blank=True, related_name="measures", verbose_name="主题")
+    version = models.PositiveIntegerField("版本", default=1)
+    ingest_snapshot = models.JSONField(
+        "上次导入内容",
+        default=dict,
+        blank=True,
+        help_text="What the last ingest wrote; a field that differs from it was edited by staff.",
+    )
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    history = HistoricalRecords(m2m_fields=[tiers, themes], excluded_fields=["ingest_snapshot"])
+    objects = MeasureQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["document", "number"]
+        verbose_name = "措施"
+        verbose_name_plural = "措施"
+        constraints = [
+            models.UniqueConstraint(fields=["document", "number"], name="measure_unique_number"),
+            models.CheckConstraint(condition=Q(number__gte=1), name="measure_number_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number}. {self.title}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("policies:measure_detail", args=[self.pk])
+
+
+class Responsibility(models.Model):
+    class Role(models.TextChoices):
+        LEAD = "lead", "牵头"
+        CO = "co", "配合"
+
+    measure = models.ForeignKey(
+        Measure, verbose_name="措施", on_delete=models.CASCADE, related_name="responsibilities"
+    )
+    bureau = models.ForeignKey(
+        Bureau, verbose_name="单位", on_delete=models.PROTECT, related_name="responsibilities"
+    )
+    role = models.CharField("角色", max_length=10, choices=Role.choices)
+    order = models.PositiveSmallIntegerField("顺序")
+    written_as = models.CharField("原文写法", max_length=100, blank=True)
+
+    class Meta:
+        ordering = ["measure", "order"]
+        verbose_name = "责任分工"
+        verbose_name_plural = "责任分工"
+        constraints = [
+            models.UniqueConstraint(fields=["measure", "bureau"], name="responsibility_unique"),
+            models.UniqueConstraint(fields=["measure", "order"], name="responsibility_unique_order"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.measure.number} · {self.bureau} ({self.get_role_display()})"
+
+
+class Target(models.Model):
+    class Kind(models.TextChoices):
+        CUMULATIVE = "cumulative", "累计目标"
+        PER_YEAR = "per_year", "年度目标"
+        THRESHOLD = "threshold", "门槛"
+        MONEY = "money", "资金/优惠"
+
+    measure = models.ForeignKey(
+        Measure, verbose_name="措施", on_delete=models.CASCADE, related_name="targets"
+    )
+    subject = models.CharField("对象", max_length=200)
+    tier = models.ForeignKey(
+        "enterprises.EnterpriseTier",
+        verbose_name="企业梯度",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="targets",
+    )
+    quantity = models.DecimalField("数量", max_digits=20, decimal_places=4)
+    unit = models.CharField("单位", max_length=20)
+    year = models.PositiveSmallIntegerField("年份", null=True, blank=True)
+    kind = models.CharField("类型", max_length=20, choices=Kind.choices)
+    comparator = models.CharField("限定", max_length=10, blank=True, help_text="以上、不少于、左右 …")
+    text = models.CharField("原文", max_length=300)
+    order = models.PositiveSmallIntegerField("顺序", default=0)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["measure", "order", "pk"]
+        verbose_name = "目标"
+        verbose_name_plural = "目标"
+        constraints = [
+            models.CheckConstraint(condition=Q(quantity__gte=0), name="target_quantity_non_negative"),
+            models.CheckConstraint(
+                condition=Q(year__isnull=True) | Q(year__gte=1949, year__lte=2100),
+                name="target_year_plausible",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class BureauMembership(models.Model):
+    """A staff member of a bureau: may edit the measures the bureau is responsible for."""
+
+    user = models.ForeignKey(
+        "auth.User", verbose_name="用户", on_delete=models.CASCADE, related_name="bureau_memberships"
+    )
+    bureau = models.ForeignKey(
+        Bureau, verbose_name="单位", on_delete=models.CASCADE, related_name="memberships"
+    )
+
+    class Meta:
+        verbose_name = "单位工作人员"
+        verbose_name_plural = "单位工作人员"
+        constraints = [
+            models.UniqueConstraint(fields=["user", "bureau"], name="bureaumembership_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.bureau}"

@@ -1,0 +1,62 @@
+"""Shared fixtures: the five real documents ingested once per test session, and the personas."""
+
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
+MEASURES_FILE = FIXTURES / "003_37a99eada62a0cb8.txt"
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The test database holds every bundled document, as `make run` would."""
+    with django_db_blocker.unblock():
+        call_command("ingest", verbosity=0, stdout=open("/dev/null", "w"))
+
+
+@pytest.fixture(autouse=True)
+def _no_ssl_redirect(settings):
+    settings.SECURE_SSL_REDIRECT = False
+
+
+@pytest.fixture
+def measure(db):
+    """Look up a measure of the 003 draft by its number."""
+    from policies.models import Measure
+
+    def get(number: int) -> Measure:
+        return Measure.objects.get(document__source_file=MEASURES_FILE.name, number=number)
+
+    return get
+
+
+def _staff(username: str, bureau: str):
+    from django.contrib.auth import get_user_model
+
+    from policies.models import Bureau, BureauMembership
+
+    user = get_user_model().objects.create_user(username, password="correct horse battery")
+    BureauMembership.objects.create(user=user, bureau=Bureau.objects.named(bureau).get())
+    return user
+
+
+@pytest.fixture
+def alice(db):
+    """Staff of 市经信局 (responsible for most measures)."""
+    return _staff("alice", "市经信局")
+
+
+@pytest.fixture
+def bob(db):
+    """Staff of 市商务局 (responsible for measures 4, 5, 12, 17, 22, 23)."""
+    return _staff("bob", "市商务局")
+
+
+@pytest.fixture
+def charlie(db):
+    """A superuser."""
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.create_superuser("charlie", "c@example.org", "correct horse battery")
