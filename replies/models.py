@@ -9,7 +9,10 @@ class Reply(models.Model):
     """A bureau's answer to a CPPCC (市政协) proposal."""
 
     document = models.OneToOneField(
-        "policies.PolicyDocument", verbose_name="文件", on_delete=models.CASCADE, related_name="reply"
+        "policies.PolicyDocument",
+        verbose_name="文件",
+        on_delete=models.CASCADE,
+        related_name="reply",
     )
     title = models.CharField("标题", max_length=300)
     title_derived = models.BooleanField("标题为推断", default=False)
@@ -51,9 +54,16 @@ class ReplySection(models.Model):
         SECTION = 2, "（一）"
         POINT = 3, "一是"
 
-    reply = models.ForeignKey(Reply, verbose_name="答复", on_delete=models.CASCADE, related_name="sections")
+    reply = models.ForeignKey(
+        Reply, verbose_name="答复", on_delete=models.CASCADE, related_name="sections"
+    )
     parent = models.ForeignKey(
-        "self", verbose_name="上级", null=True, blank=True, on_delete=models.CASCADE, related_name="children"
+        "self",
+        verbose_name="上级",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="children",
     )
     level = models.PositiveSmallIntegerField("层级", choices=Level.choices)
     number = models.PositiveSmallIntegerField("序号")
@@ -61,9 +71,14 @@ class ReplySection(models.Model):
     heading = models.CharField("标题", max_length=300)
     text = models.TextField("正文", blank=True)
     order = models.PositiveSmallIntegerField("顺序")
-    themes = models.ManyToManyField("policies.Theme", blank=True, related_name="reply_sections", verbose_name="主题")
+    themes = models.ManyToManyField(
+        "policies.Theme", blank=True, related_name="reply_sections", verbose_name="主题"
+    )
     tiers = models.ManyToManyField(
-        "enterprises.EnterpriseTier", blank=True, related_name="reply_sections", verbose_name="企业梯度"
+        "enterprises.EnterpriseTier",
+        blank=True,
+        related_name="reply_sections",
+        verbose_name="企业梯度",
     )
 
     class Meta:
@@ -72,7 +87,9 @@ class ReplySection(models.Model):
         verbose_name_plural = "答复段落"
         constraints = [
             models.UniqueConstraint(fields=["reply", "order"], name="replysection_unique_order"),
-            models.CheckConstraint(condition=Q(level__gte=1, level__lte=3), name="replysection_level_range"),
+            models.CheckConstraint(
+                condition=Q(level__gte=1, level__lte=3), name="replysection_level_range"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -83,9 +100,16 @@ class ReplySection(models.Model):
 
 
 class ReportedFigure(models.Model):
-    reply = models.ForeignKey(Reply, verbose_name="答复", on_delete=models.CASCADE, related_name="figures")
+    reply = models.ForeignKey(
+        Reply, verbose_name="答复", on_delete=models.CASCADE, related_name="figures"
+    )
     section = models.ForeignKey(
-        ReplySection, verbose_name="段落", null=True, blank=True, on_delete=models.CASCADE, related_name="figures"
+        ReplySection,
+        verbose_name="段落",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="figures",
     )
     subject = models.CharField("对象", max_length=200)
     tier = models.ForeignKey(

@@ -1,5 +1,6 @@
 """Shared fixtures: the five real documents ingested once per test session, and the personas."""
 
+from io import StringIO
 from pathlib import Path
 
 import pytest
@@ -13,7 +14,7 @@ MEASURES_FILE = FIXTURES / "003_37a99eada62a0cb8.txt"
 def django_db_setup(django_db_setup, django_db_blocker):
     """The test database holds every bundled document, as `make run` would."""
     with django_db_blocker.unblock():
-        call_command("ingest", verbosity=0, stdout=open("/dev/null", "w"))
+        call_command("ingest", stdout=StringIO())
 
 
 @pytest.fixture(autouse=True)
@@ -59,4 +60,6 @@ def charlie(db):
     """A superuser."""
     from django.contrib.auth import get_user_model
 
-    return get_user_model().objects.create_superuser("charlie", "c@example.org", "correct horse battery")
+    return get_user_model().objects.create_superuser(
+        "charlie", "c@example.org", "correct horse battery"
+    )

@@ -8,6 +8,7 @@ import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from django.db import transaction
 from django.utils import timezone
@@ -32,6 +33,8 @@ from .vocab import bureau_specs, resolve_bureau, theme_specs, tier_specs
 
 # Measure fields ingest owns; a field whose current value differs from what the last ingest
 # wrote was edited by staff and is never overwritten.
+# Times printed in the documents are Beijing time.
+SOURCE_TZ = ZoneInfo("Asia/Shanghai")
 SNAPSHOT_FIELDS = ("title", "body", "bureaus", "tiers", "themes", "targets")
 
 
@@ -103,23 +106,34 @@ def sync_vocabulary() -> int:
     for spec in bureau_specs():
         bureau = Bureau.objects.filter(name=spec.name).first()
         if bureau is None:
-            bureau = Bureau.objects.create(name=spec.name, short_name=spec.short_name, kind=spec.kind)
+            bureau = Bureau.objects.create(
+                name=spec.name, short_name=spec.short_name, kind=spec.kind
+            )
             changes += 1
         else:
             changes += _update(bureau, {"short_name": spec.short_name, "kind": spec.kind})
         for alias in spec.aliases:
-            _, created = BureauAlias.objects.update_or_create(name=alias, defaults={"bureau": bureau})
+            _, created = BureauAlias.objects.update_or_create(
+                name=alias, defaults={"bureau": bureau}
+            )
             changes += created
     tiers = {t.slug: t for t in EnterpriseTier.objects.all()}
     for spec in tier_specs():
-        values = {"name": spec.name, "ladder": spec.ladder, "rank": spec.rank, "aliases": list(spec.aliases)}
+        values = {
+            "name": spec.name,
+            "ladder": spec.ladder,
+            "rank": spec.rank,
+            "aliases": list(spec.aliases),
+        }
         if spec.slug in tiers:
             changes += _update(tiers[spec.slug], values)
         else:
             tiers[spec.slug] = EnterpriseTier.objects.create(slug=spec.slug, **values)
             changes += 1
     for spec in tier_specs():
-        changes += _update(tiers[spec.slug], {"parent": tiers.get(spec.parent) if spec.parent else None})
+        changes += _update(
+            tiers[spec.slug], {"parent": tiers.get(spec.parent) if spec.parent else None}
+        )
     for order, spec in enumerate(theme_specs()):
         values = {"name": spec.name, "keywords": list(spec.keywords), "order": order}
         theme = Theme.objects.filter(slug=spec.slug).first()
@@ -147,7 +161,9 @@ def bureau_for(name: str, report: IngestReport) -> Bureau:
 
 
 def _fingerprint(parsed) -> str:
-    payload = json.dumps(dataclasses.asdict(parsed), ensure_ascii=False, sort_keys=True, default=str)
+    payload = json.dumps(
+        dataclasses.asdict(parsed), ensure_ascii=False, sort_keys=True, default=str
+    )
     return hashlib.sha256(payload.encode()).hexdigest()
 
 
@@ -163,11 +179,13 @@ def _document(name: str, data: bytes, parsed, kind: str) -> tuple[PolicyDocument
 
 
 def _unchanged(name: str, data: bytes, parsed) -> bool:
-    return PolicyDocument.objects.filter(
-        source_file=name,
-        checksum=hashlib.sha256(data).hexdigest(),
-        fingerprint=_fingerprint(parsed),
-    ).exists()
+    """True when the parsed content equals what was last written (the bytes may differ, e.g. a
+    GB18030 copy of the same text); the stored checksum then follows the new bytes."""
+    docs = PolicyDocument.objects.filter(source_file=name, fingerprint=_fingerprint(parsed))
+    if not docs.exists():
+        return False
+    docs.update(checksum=hashlib.sha256(data).hexdigest())
+    return True
 
 
 def _write_policy(name: str, data: bytes, parsed: ParsedPolicy, report: IngestReport) -> FileReport:
@@ -196,14 +214,18 @@ def _write_policy(name: str, data: bytes, parsed: ParsedPolicy, report: IngestRe
     themes = {t.slug: t for t in Theme.objects.all()}
     kept_numbers = []
     for pc in parsed.chapters:
-        chapter, _ = Chapter.objects.get_or_create(document=doc, number=pc.number, defaults={"title": pc.title})
+        chapter, _ = Chapter.objects.get_or_create(
+            document=doc, number=pc.number, defaults={"title": pc.title}
+        )
         _update(chapter, {"title": pc.title})
         for pm in pc.measures:
             kept_numbers.append(pm.number)
             conflicts = _write_measure(doc, chapter, pm, tiers, themes, name, report)
             result.conflicts.extend(conflicts)
     Measure.objects.filter(document=doc).exclude(number__in=kept_numbers).delete()
-    Chapter.objects.filter(document=doc).exclude(number__in=[c.number for c in parsed.chapters]).delete()
+    Chapter.objects.filter(document=doc).exclude(
+        number__in=[c.number for c in parsed.chapters]
+    ).delete()
     result.status = "created" if created else "updated"
     return result
 
@@ -242,7 +264,9 @@ def _write_measure(doc, chapter, pm, tiers, themes, source_name, report) -> list
     }
     measure = Measure.objects.filter(document=doc, number=pm.number).first()
     if measure is None:
-        measure = Measure(document=doc, chapter=chapter, number=pm.number, title=pm.title, body=pm.body)
+        measure = Measure(
+            document=doc, chapter=chapter, number=pm.number, title=pm.title, body=pm.body
+        )
         current, snapshot = {}, {}
     else:
         current, snapshot = measure_state(measure), measure.ingest_snapshot or {}
@@ -325,7 +349,11 @@ def _write_reply(name: str, data: bytes, parsed: ParsedReply, report: IngestRepo
     reply.proposal_number = parsed.proposal_number
     reply.session = parsed.session
     reply.date = parsed.date
-    reply.published_at = parsed.published_at
+    reply.published_at = (
+        timezone.make_aware(parsed.published_at, SOURCE_TZ)
+        if parsed.published_at and timezone.is_naive(parsed.published_at)
+        else parsed.published_at
+    )
     reply.bureau = doc.issuing_bureau
     reply.intro = parsed.intro
     reply.next_steps = parsed.next_steps

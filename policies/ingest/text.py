@@ -84,10 +84,10 @@ def paragraphs(text: str, *, starts_block: re.Pattern[str] | None = None) -> lis
     for line in clean_lines(text):
         if not line:
             continue
-        if paras and not paras[-1].endswith(tuple(SENTENCE_END)):
-            if starts_block is None or not starts_block.match(line):
-                paras[-1] += line
-                continue
+        continues = paras and not paras[-1].endswith(tuple(SENTENCE_END))
+        if continues and (starts_block is None or not starts_block.match(line)):
+            paras[-1] += line
+            continue
         paras.append(line)
     return paras
 

@@ -61,7 +61,12 @@ def bureau_specs() -> tuple[BureauSpec, ...]:
 def tier_specs() -> tuple[TierSpec, ...]:
     return tuple(
         TierSpec(
-            t["slug"], t["name"], t["ladder"], t["rank"], t.get("parent"), tuple(t.get("aliases", ()))
+            t["slug"],
+            t["name"],
+            t["ladder"],
+            t["rank"],
+            t.get("parent"),
+            tuple(t.get("aliases", ())),
         )
         for t in _load(TIERS_FILE)["tier"]
     )

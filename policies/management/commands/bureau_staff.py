@@ -29,4 +29,6 @@ class Command(BaseCommand):
         user.save()
         BureauMembership.objects.get_or_create(user=user, bureau=found)
         verb = "created" if created else "updated"
-        self.stdout.write(self.style.SUCCESS(f"{username}: {verb}, may edit the measures of {found.name}"))
+        self.stdout.write(
+            self.style.SUCCESS(f"{username}: {verb}, may edit the measures of {found.name}")
+        )

@@ -35,8 +35,12 @@ class Command(BaseCommand):
                 self.stdout.write(self.style.WARNING(f"  conflict: {conflict}"))
         for name in report.created_bureaus:
             self.stdout.write(
-                self.style.WARNING(f"  unknown bureau {name!r}: created; add it to policies/data/bureaus.toml")
+                self.style.WARNING(
+                    f"  unknown bureau {name!r}: created; add it to policies/data/bureaus.toml"
+                )
             )
         elapsed = time.perf_counter() - started
         verdict = "changes written" if report.changed else "nothing changed"
-        self.stdout.write(self.style.SUCCESS(f"ingest: {len(report.files)} file(s), {verdict}, {elapsed:.2f} s"))
+        self.stdout.write(
+            self.style.SUCCESS(f"ingest: {len(report.files)} file(s), {verdict}, {elapsed:.2f} s")
+        )
