@@ -84,6 +84,10 @@ def ingest_paths(paths: Iterable[Path]) -> IngestReport:
                 report.files.append(_write_policy(path.name, data, doc, report))
             else:
                 report.files.append(_write_reply(path.name, data, doc, report))
+        # Search entries, related passages and champion lists, in the same transaction.
+        from portal.search.index import refresh_after_ingest
+
+        refresh_after_ingest()
     return report
 
 

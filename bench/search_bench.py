@@ -1,0 +1,178 @@
+"""Server-side search latency at 1k, 10k and 100k provisions, against a naive icontains search.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/h3bench \\
+        .venv/bin/python bench/search_bench.py [--sizes 1000,10000,100000] [--repeat 5]
+
+Re-creates the named PostgreSQL database (never point it at a database you care about),
+migrates, ingests the bundled documents, then grows a synthetic corpus (`manage.py synth`) to
+each size in turn. At each size every query of tests/search_queries.toml runs once to warm up,
+then `--repeat` times timed: `portal.search.search()` as the API and pages call it (count,
+ranking, facets, snippets of the first page), and `naive_search()` (icontains on the whole
+query). Prints p50/p95 per size, the speed-up, how latency grows with the corpus, and the
+segmentation throughput. Goals (issue 3): p95 <= 30 ms at 100k, >= 50x faster than icontains
+at 100k, latency growing far slower than the corpus.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def percentile(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    k = max(0, min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1))))
+    return ordered[k]
+
+
+def recreate_database(url: str) -> None:
+    import psycopg
+
+    name = url.rsplit("/", 1)[1].split("?")[0]
+    maintenance = url.rsplit("/", 1)[0].replace("postgres://", "postgresql://") + "/postgres"
+    with psycopg.connect(maintenance, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def timed(fn, queries: list[str], repeat: int, per_query: dict | None = None) -> list[float]:
+    samples = []
+    for _ in range(repeat):
+        for q in queries:
+            started = time.perf_counter()
+            fn(q)
+            ms = (time.perf_counter() - started) * 1000
+            samples.append(ms)
+            if per_query is not None:
+                per_query.setdefault(q, []).append(ms)
+    return samples
+
+
+def segmentation_throughput() -> float:
+    """Characters per second of index segmentation over the real documents, cache cleared."""
+    from policies.models import Measure
+    from portal.segmentation import segmenter
+    from replies.models import ReplySection
+
+    seg = segmenter()
+    texts = [
+        m.title + m.body
+        for m in Measure.objects.exclude(document__source_file__startswith="synth-")
+    ]
+    texts += [s.heading + s.text for s in ReplySection.objects.all()]
+    chars, seconds = 0, 0.0
+    for _ in range(5):
+        seg._sentence_tokens.cache_clear()
+        started = time.perf_counter()
+        for text in texts:
+            seg.index_tokens(text)
+        seconds += time.perf_counter() - started
+        chars += sum(map(len, texts))
+    return chars / seconds
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--sizes", default="1000,10000,100000")
+    ap.add_argument("--repeat", type=int, default=5)
+    ap.add_argument("--naive-repeat", type=int, default=2)
+    args = ap.parse_args()
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith("postgres"):
+        print(
+            "set DATABASE_URL to a PostgreSQL database this benchmark may re-create",
+            file=sys.stderr,
+        )
+        return 2
+    # As in production: DEBUG off (Django then keeps no log of queries).
+    os.environ["DEBUG"] = "false"
+    os.environ.setdefault("SECRET_KEY", "search-bench-only")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
+    recreate_database(url)
+
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+
+    from portal.models import SearchEntry
+    from portal.search import search
+    from portal.search.champions import WINDOW
+    from portal.search.evaluation import load_queries
+    from portal.search.naive import naive_search
+    from portal.search.synth import make_corpus
+
+    call_command("migrate", verbosity=0)
+    with open(os.devnull, "w") as devnull:
+        call_command("ingest", verbosity=0, stdout=devnull)
+    queries = [q["q"] for q in load_queries()]
+    sizes = [int(s) for s in args.sizes.split(",")]
+    print(
+        f"{len(queries)} queries (tests/search_queries.toml), PostgreSQL {connection.pg_version // 10000}"
+    )
+    print(f"segmentation: {segmentation_throughput():,.0f} characters/s (index tokens, cold cache)")
+    print()
+    header = f"{'provisions':>10} {'entries':>8} {'p50 ms':>7} {'p95 ms':>7} {'max ms':>7}"
+    header += f" {'icontains p50':>13} {'p95':>7} {'speed-up p50':>12} {'p95':>6} {'>WINDOW':>8}"
+    print(header)
+    made = 0
+    rows = []
+    for size in sizes:
+        report = make_corpus(size - made, seed=size)
+        made = size
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM (ANALYZE) portal_searchentry")
+            cursor.execute("VACUUM (ANALYZE) policies_measure")
+            cursor.execute("VACUUM (ANALYZE) replies_replysection")
+        entries = SearchEntry.objects.count()
+        warm = {q: search(q, limit=20) for q in queries}  # warm-up
+        counts = {q: r.count for q, r in warm.items()}
+        per_query: dict[str, list[float]] = {}
+        ours = timed(lambda q: search(q, limit=20), queries, args.repeat, per_query)
+        for q in queries[:3]:
+            naive_search(q)  # warm-up
+        naive = timed(lambda q: naive_search(q, limit=20), queries, args.naive_repeat)
+        p50, p95 = percentile(ours, 50), percentile(ours, 95)
+        n50, n95 = percentile(naive, 50), percentile(naive, 95)
+        large = sum(1 for c in counts.values() if c > WINDOW)
+        rows.append((size, p50, p95))
+        print(
+            f"{size:>10} {entries:>8} {p50:7.1f} {p95:7.1f} {max(ours):7.1f} {n50:13.1f} {n95:7.1f}"
+            f" {n50 / p50:11.0f}x {n95 / p95:5.0f}x {large:>5}/{len(queries)}",
+            flush=True,
+        )
+        print(
+            f"{'':>10} synth: {report.seconds_indexing:.1f} s to segment and index "
+            f"{report.indexed_chars:,} characters ({report.indexed_chars / report.seconds_indexing:,.0f}/s,"
+            f" repeated sentences cached); median matches {statistics.median(counts.values()):,.0f}",
+            flush=True,
+        )
+        slowest = sorted(per_query, key=lambda q: -statistics.median(per_query[q]))[:3]
+        print(
+            f"{'':>10} slowest: "
+            + "; ".join(
+                f"{q} {statistics.median(per_query[q]):.1f} ms ({counts[q]:,} matches,"
+                f" {warm[q].strategy})"
+                for q in slowest
+            ),
+            flush=True,
+        )
+    if len(rows) > 1:
+        (s0, a50, a95), (s1, b50, b95) = rows[0], rows[-1]
+        print()
+        print(
+            f"corpus x{s1 / s0:.0f} ({s0:,} -> {s1:,}): p50 x{b50 / a50:.1f}, p95 x{b95 / a95:.1f}"
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
