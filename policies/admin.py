@@ -1,7 +1,18 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Bureau, BureauAlias, Chapter, Measure, PolicyDocument, Responsibility, Target, Theme
+from .admin_edit import ReadOnlyAdminMixin, ServiceEditAdminMixin
+from .models import (
+    Bureau,
+    BureauAlias,
+    BureauMembership,
+    Chapter,
+    Measure,
+    PolicyDocument,
+    Responsibility,
+    Target,
+    Theme,
+)
 
 
 class BureauAliasInline(admin.TabularInline):
@@ -42,7 +53,7 @@ class TargetInline(admin.TabularInline):
 
 
 @admin.register(Measure)
-class MeasureAdmin(SimpleHistoryAdmin):
+class MeasureAdmin(ServiceEditAdminMixin, SimpleHistoryAdmin):
     list_display = ["number", "title", "chapter", "version", "updated_at"]
     list_filter = ["document", "chapter", "themes", "tiers"]
     search_fields = ["title", "body"]
@@ -57,6 +68,14 @@ class ThemeAdmin(admin.ModelAdmin):
 
 
 @admin.register(Target)
-class TargetAdmin(SimpleHistoryAdmin):
+class TargetAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
     list_display = ["measure", "subject", "quantity", "unit", "year", "kind"]
     list_filter = ["kind", "year", "tier"]
+
+
+@admin.register(BureauMembership)
+class BureauMembershipAdmin(admin.ModelAdmin):
+    list_display = ["user", "bureau"]
+    list_filter = ["bureau"]
+    search_fields = ["user__username", "bureau__name", "bureau__short_name"]
+    autocomplete_fields = ["bureau"]

@@ -5,6 +5,8 @@ from django.db.models import Count, Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from .validators import validate_phone
+
 
 class PolicyDocument(models.Model):
     class Kind(models.TextChoices):
@@ -14,7 +16,9 @@ class PolicyDocument(models.Model):
 
     title = models.CharField("标题", max_length=300)
     kind = models.CharField("类型", max_length=20, choices=Kind.choices)
-    status = models.CharField("状态", max_length=30, blank=True, help_text="征求意见稿、现行有效、已废止 …")
+    status = models.CharField(
+        "状态", max_length=30, blank=True, help_text="征求意见稿、现行有效、已废止 …"
+    )
     reference_number = models.CharField("文号", max_length=60, blank=True, db_index=True)
     issuing_bureau = models.ForeignKey(
         "policies.Bureau",
@@ -99,7 +103,9 @@ class BureauQuerySet(models.QuerySet):
 
     def matching(self, text: str) -> BureauQuerySet:
         return self.filter(
-            Q(name__icontains=text) | Q(short_name__icontains=text) | Q(aliases__name__icontains=text)
+            Q(name__icontains=text)
+            | Q(short_name__icontains=text)
+            | Q(aliases__name__icontains=text)
         ).distinct()
 
     def with_measure_counts(self) -> BureauQuerySet:
@@ -212,6 +218,17 @@ class Measure(models.Model):
     )
     themes = models.ManyToManyField(Theme, blank=True, related_name="measures", verbose_name="主题")
     version = models.PositiveIntegerField("版本", default=1)
+    # 申报指南: filled in by bureau staff, never by ingest (the documents do not say this).
+    guide_eligibility = models.TextField("申报对象", blank=True, help_text="哪些企业可以申报")
+    guide_conditions = models.TextField("申报条件", blank=True)
+    guide_support = models.TextField("支持内容", blank=True, help_text="支持金额或支持方式")
+    guide_procedure = models.TextField("申报方式", blank=True, help_text="申报渠道、流程和所需材料")
+    guide_period = models.CharField("申报时间", max_length=200, blank=True)
+    guide_office = models.CharField("联系处室", max_length=100, blank=True)
+    guide_phone = models.CharField(
+        "联系电话", max_length=50, blank=True, validators=[validate_phone]
+    )
+    guide_address = models.CharField("联系地址", max_length=200, blank=True)
     ingest_snapshot = models.JSONField(
         "上次导入内容",
         default=dict,
@@ -254,13 +271,17 @@ class Responsibility(models.Model):
     order = models.PositiveSmallIntegerField("顺序")
     written_as = models.CharField("原文写法", max_length=100, blank=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["measure", "order"]
         verbose_name = "责任分工"
         verbose_name_plural = "责任分工"
         constraints = [
             models.UniqueConstraint(fields=["measure", "bureau"], name="responsibility_unique"),
-            models.UniqueConstraint(fields=["measure", "order"], name="responsibility_unique_order"),
+            models.UniqueConstraint(
+                fields=["measure", "order"], name="responsibility_unique_order"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -290,7 +311,9 @@ class Target(models.Model):
     unit = models.CharField("单位", max_length=20)
     year = models.PositiveSmallIntegerField("年份", null=True, blank=True)
     kind = models.CharField("类型", max_length=20, choices=Kind.choices)
-    comparator = models.CharField("限定", max_length=10, blank=True, help_text="以上、不少于、左右 …")
+    comparator = models.CharField(
+        "限定", max_length=10, blank=True, help_text="以上、不少于、左右 …"
+    )
     text = models.CharField("原文", max_length=300)
     order = models.PositiveSmallIntegerField("顺序", default=0)
 
@@ -301,7 +324,9 @@ class Target(models.Model):
         verbose_name = "目标"
         verbose_name_plural = "目标"
         constraints = [
-            models.CheckConstraint(condition=Q(quantity__gte=0), name="target_quantity_non_negative"),
+            models.CheckConstraint(
+                condition=Q(quantity__gte=0), name="target_quantity_non_negative"
+            ),
             models.CheckConstraint(
                 condition=Q(year__isnull=True) | Q(year__gte=1949, year__lte=2100),
                 name="target_year_plausible",
@@ -316,7 +341,10 @@ class BureauMembership(models.Model):
     """A staff member of a bureau: may edit the measures the bureau is responsible for."""
 
     user = models.ForeignKey(
-        "auth.User", verbose_name="用户", on_delete=models.CASCADE, related_name="bureau_memberships"
+        "auth.User",
+        verbose_name="用户",
+        on_delete=models.CASCADE,
+        related_name="bureau_memberships",
     )
     bureau = models.ForeignKey(
         Bureau, verbose_name="单位", on_delete=models.CASCADE, related_name="memberships"

@@ -1,0 +1,59 @@
+"""What people look for: the most frequent search queries and those that found nothing, from the
+anonymous query log (portal.SearchLog keeps the normalised text and the result count only)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.db.models import Count, Max, Min
+from django.utils import timezone
+
+
+def user_can_see_search_report(user) -> bool:
+    """Bureau staff, superusers, and analysts given the `portal.view_searchlog` permission."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    return (
+        user.is_superuser
+        or user.has_perm("portal.view_searchlog")
+        or user.bureau_memberships.exists()
+    )
+
+
+@dataclass
+class QueryStat:
+    query: str
+    searches: int
+    fewest: int  # the fewest results any of these searches got
+    most: int
+    last: datetime
+
+
+@dataclass
+class SearchReport:
+    days: int
+    total: int
+    frequent: list[QueryStat]
+    unanswered: list[QueryStat]
+
+    @classmethod
+    def build(cls, *, days: int = 30, limit: int = 50) -> SearchReport:
+        from portal.models import SearchLog
+
+        logs = SearchLog.objects.filter(created_at__gte=timezone.now() - timedelta(days=days))
+        grouped = logs.values("query").annotate(
+            searches=Count("pk"),
+            fewest=Min("result_count"),
+            most=Max("result_count"),
+            last=Max("created_at"),
+        )
+        frequent = grouped.order_by("-searches", "-last", "query")[:limit]
+        # A query still counts as unanswered only if no search for it found anything.
+        unanswered = grouped.filter(most=0).order_by("-searches", "-last", "query")[:limit]
+        return cls(
+            days=days,
+            total=logs.count(),
+            frequent=[QueryStat(**row) for row in frequent],
+            unanswered=[QueryStat(**row) for row in unanswered],
+        )
