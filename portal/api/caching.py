@@ -1,0 +1,82 @@
+"""A cache for the measures list, the API's busiest and costliest page.
+
+A rendered JSON page is kept under a key made of its full URL and a *data version* derived from
+the database: how many measures there are and when any last changed. The version itself lives
+in the shared cache (Redis when REDIS_URL is set), so no app process keeps state of its own:
+every save of a measure, target or responsibility deletes it at once and again when the
+transaction commits, and the next request anywhere reads it afresh with one cheap query.
+Changes that bypass the ORM show once the version expires (VERSION_SECONDS); changes that save
+no measure (a bureau renamed in bureaus.toml) once the page expires (`API_CACHE_SECONDS`, 30 s
+by default; 0 turns the cache off)."""
+
+from __future__ import annotations
+
+import hashlib
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection, transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.dispatch import receiver
+from django.http import HttpResponse
+from rest_framework.renderers import JSONRenderer
+
+from policies.models import Measure, Responsibility, Target
+
+VERSION_KEY = "api-list:measures-version"
+VERSION_SECONDS = 2
+
+
+def cache_seconds() -> int:
+    # Off under pytest unless a test turns it on: tests change rows behind the ORM's back.
+    return getattr(settings, "API_CACHE_SECONDS", 0 if settings.TESTING else 30)
+
+
+def measures_version() -> str:
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        # Plain SQL: compiling the equivalent ORM aggregate costs more than the query itself.
+        table = connection.ops.quote_name(Measure._meta.db_table)
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT COUNT(*), MAX(updated_at) FROM {table}")
+            count, changed = cursor.fetchone()
+        version = f"{count}:{changed}"
+        cache.set(VERSION_KEY, version, VERSION_SECONDS)
+    return version
+
+
+@receiver(post_save, sender=Measure)
+@receiver(post_delete, sender=Measure)
+@receiver(post_save, sender=Target)
+@receiver(post_delete, sender=Target)
+@receiver(post_save, sender=Responsibility)
+@receiver(post_delete, sender=Responsibility)
+@receiver(m2m_changed, sender=Measure.tiers.through)
+@receiver(m2m_changed, sender=Measure.themes.through)
+def forget_measures_version(**kwargs) -> None:
+    """A measure changed: every process reads the version again. Again after the commit, so a
+    version read by another process before the commit (the old data) does not outlive it."""
+    cache.delete(VERSION_KEY)
+    transaction.on_commit(lambda: cache.delete(VERSION_KEY))
+
+
+class CachedJSONListMixin:
+    """`list()` answers JSON from the cache when the data version is unchanged."""
+
+    cache_prefix = "api-list"
+
+    def list(self, request, *args, **kwargs):
+        seconds = cache_seconds()
+        if not seconds or request.accepted_renderer.format != "json":
+            return super().list(request, *args, **kwargs)
+        url = request.build_absolute_uri()  # the links in the page name the host
+        digest = hashlib.sha256(f"{measures_version()} {url}".encode()).hexdigest()
+        key = f"{self.cache_prefix}:{digest}"
+        body = cache.get(key)
+        if body is None:
+            response = super().list(request, *args, **kwargs)
+            if response.status_code != 200:
+                return response
+            body = JSONRenderer().render(response.data)
+            cache.set(key, body, seconds)
+        return HttpResponse(body, content_type="application/json")
