@@ -1,16 +1,53 @@
+from collections import defaultdict
+
+from django.db.models import Count
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
-from .models import Reply
+from policies.related import related_measures_by_section
+
+from .models import Reply, ReplySection, ReportedFigure
+
+
+@require_safe
+def reply_list(request):
+    replies = (
+        Reply.objects.select_related("bureau", "document")
+        .prefetch_related("co_bureaus")
+        .annotate(section_count=Count("sections", distinct=True))
+        .order_by("-date", "proposal_number")
+    )
+    return render(request, "replies/reply_list.html", {"replies": replies})
 
 
 @require_safe
 def reply_detail(request, pk: int):
     reply = get_object_or_404(
-        Reply.objects.select_related("bureau").prefetch_related("co_bureaus", "figures"), pk=pk
+        Reply.objects.select_related("bureau", "document").prefetch_related("co_bureaus"), pk=pk
     )
+    sections = list(
+        ReplySection.objects.filter(reply=reply).prefetch_related("themes").order_by("order")
+    )
+    figures = ReportedFigure.objects.filter(reply=reply).select_related("tier").order_by("order")
+    by_section = defaultdict(list)
+    for figure in figures:
+        by_section[figure.section_id].append(figure)
+    # The sections as a tree (一、 > （一） > 一是), built here so the template stays flat.
+    children = defaultdict(list)
+    for section in sections:
+        section.figure_list = by_section.get(section.pk, [])
+        children[section.parent_id].append(section)
+    related = related_measures_by_section([s.pk for s in sections])
+    for section in sections:
+        section.child_list = children.get(section.pk, [])
+        section.measure_list = related.get(section.pk, [])
     return render(
         request,
         "replies/reply_detail.html",
-        {"reply": reply, "sections": reply.sections.order_by("order")},
+        {
+            "reply": reply,
+            "sections": children.get(None, []),
+            "figures": figures,
+            "unplaced_figures": by_section.get(None, []),
+        },
     )

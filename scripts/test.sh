@@ -6,6 +6,19 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 PG_URL=${PG_URL:-postgres://postgres@127.0.0.1:5432/postgres}
 
+# The browser tests (tests/browser/) drive Debian's chromium; install it once if it is missing.
+# Without it they skip, except under CI=true where they fail.
+if ! command -v chromium >/dev/null; then
+  SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo -n"
+  if command -v apt-get >/dev/null && { [ -z "$SUDO" ] || command -v sudo >/dev/null; }; then
+    echo "== installing chromium for the browser tests =="
+    { $SUDO apt-get update -qq && $SUDO apt-get install -y -qq chromium chromium-driver fonts-wqy-zenhei; } >/dev/null \
+      || echo "could not install chromium; the browser tests will skip (or fail under CI)" >&2
+  else
+    echo "chromium is not installed (apt-get install chromium chromium-driver); browser tests will skip" >&2
+  fi
+fi
+
 run_suite() {
   local label=$1
   echo "== tests on $label =="

@@ -1,0 +1,168 @@
+"""Atom feeds: every bureau, tier and theme, and any search (Django's syndication framework)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib.syndication.views import Feed
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.feedgenerator import Atom1Feed
+from django.utils.html import strip_tags
+from django.utils.http import urlencode
+
+import portal.search as portal_search
+from enterprises.models import EnterpriseTier
+from replies.models import Reply, ReplySection
+
+from .lookups import clean_text
+from .models import Bureau, Measure, Theme
+
+SITE = "专精特新政策知识库"
+FEED_SIZE = 50
+
+
+def _reply_date(reply: Reply) -> dt.datetime | None:
+    if reply.published_at:
+        return reply.published_at
+    if reply.date:
+        return timezone.make_aware(dt.datetime.combine(reply.date, dt.time()))
+    return reply.document.ingested_at  # an undated reply: when it entered the knowledge base
+
+
+class _Feed(Feed):
+    """Items may be measures, replies, reply sections or search hits."""
+
+    feed_type = Atom1Feed
+
+    def item_title(self, item) -> str:
+        if isinstance(item, Measure):
+            return f"{item.number}. {item.title}"
+        if isinstance(item, ReplySection):
+            return f"{item.reply.title} · {item.marker}{item.heading}"
+        return item.title
+
+    def item_description(self, item) -> str:
+        if isinstance(item, Measure):
+            return item.body
+        if isinstance(item, ReplySection):
+            return item.text or item.heading
+        if isinstance(item, Reply):
+            return item.intro
+        return strip_tags(item.snippet)
+
+    def item_link(self, item) -> str:
+        return item.url if isinstance(item, portal_search.Hit) else item.get_absolute_url()
+
+    def item_updateddate(self, item) -> dt.datetime | None:
+        if isinstance(item, Measure):
+            return item.updated_at
+        if isinstance(item, ReplySection):
+            return _reply_date(item.reply)
+        if isinstance(item, Reply):
+            return _reply_date(item)
+        return getattr(item, "updated", None)
+
+
+class BureauFeed(_Feed):
+    def get_object(self, request, pk: int) -> Bureau:
+        return get_object_or_404(Bureau, pk=pk)
+
+    def title(self, bureau: Bureau) -> str:
+        return f"{bureau.short_name}负责的措施与答复 · {SITE}"
+
+    def link(self, bureau: Bureau) -> str:
+        return bureau.get_absolute_url()
+
+    def subtitle(self, bureau: Bureau) -> str:
+        return f"{bureau.name}牵头或配合的措施，以及其答复或会办的政协提案。"
+
+    def items(self, bureau: Bureau) -> list:
+        measures = Measure.objects.filter(responsibilities__bureau=bureau).distinct()
+        replies = Reply.objects.filter(bureau=bureau) | Reply.objects.filter(co_bureaus=bureau)
+        return [
+            *measures.order_by("-updated_at")[:FEED_SIZE],
+            *replies.distinct().select_related("document").order_by("-date")[:FEED_SIZE],
+        ]
+
+
+class TierFeed(_Feed):
+    def get_object(self, request, slug: str) -> EnterpriseTier:
+        return get_object_or_404(EnterpriseTier, slug=slug)
+
+    def title(self, tier: EnterpriseTier) -> str:
+        return f"适用于{tier.name}的措施 · {SITE}"
+
+    def link(self, tier: EnterpriseTier) -> str:
+        return reverse("enterprises:tier_detail", args=[tier.slug])
+
+    def subtitle(self, tier: EnterpriseTier) -> str:
+        return f"面向{tier.name}及其下各层级企业的措施。"
+
+    def items(self, tier: EnterpriseTier) -> list:
+        from enterprises.finder import tier_and_below
+
+        measures = Measure.objects.filter(tiers__in=tier_and_below(tier)).distinct()
+        return list(measures.order_by("-updated_at")[:FEED_SIZE])
+
+
+class ThemeFeed(_Feed):
+    def get_object(self, request, slug: str) -> Theme:
+        return get_object_or_404(Theme, slug=slug)
+
+    def title(self, theme: Theme) -> str:
+        return f"主题“{theme.name}” · {SITE}"
+
+    def link(self, theme: Theme) -> str:
+        return reverse("policies:theme_detail", args=[theme.slug])
+
+    def subtitle(self, theme: Theme) -> str:
+        return f"与{theme.name}有关的措施和答复段落。"
+
+    def items(self, theme: Theme) -> list:
+        sections = ReplySection.objects.filter(themes=theme).select_related("reply__document")
+        return [
+            *Measure.objects.filter(themes=theme).order_by("-updated_at")[:FEED_SIZE],
+            *sections.order_by("reply_id", "order")[:FEED_SIZE],
+        ]
+
+
+class SearchFeed(_Feed):
+    def get_object(self, request) -> str:
+        return clean_text(request.GET.get("q"))
+
+    def title(self, query: str) -> str:
+        return f"搜索“{query}” · {SITE}" if query else f"搜索 · {SITE}"
+
+    def link(self, query: str) -> str:
+        return reverse("policies:search") + (f"?{urlencode({'q': query})}" if query else "")
+
+    def subtitle(self, query: str) -> str:
+        return "按相关度排列的搜索结果。"
+
+    def items(self, query: str) -> list:
+        hits = portal_search.search(query, limit=FEED_SIZE).hits if query else []
+        # Atom wants an `updated` per entry: the measure's last change or the reply's date
+        # (two queries), else the time of this answer.
+        ids = {
+            kind: [h.id for h in hits if h.type == kind] for kind in ("measure", "reply_section")
+        }
+        measures = dict(
+            Measure.objects.filter(pk__in=ids["measure"]).values_list("pk", "updated_at")
+        )
+        sections = ReplySection.objects.filter(pk__in=ids["reply_section"]).select_related(
+            "reply__document"
+        )
+        replies = {s.pk: _reply_date(s.reply) for s in sections}
+        now = timezone.now()
+        for hit in hits:
+            found = (
+                measures
+                if hit.type == "measure"
+                else replies
+                if hit.type == "reply_section"
+                else {}
+            )
+            hit.updated = found.get(hit.id) or now
+        return hits
