@@ -27,6 +27,12 @@ def test_a_specialised_sme_needing_financing_gets_measure_16_first():
     assert 4 not in numbers  # for 规上工业企业, another ladder
 
 
+def test_a_little_giant_in_optoelectronics_needing_financing_gets_measure_16_first():
+    # Measures 3 and 16 both name 小巨人 and meet 融资; 16 is about financing, 3 names it once.
+    numbers = ranked(tier="little-giant", industry="optoelectronics", needs=["financing"])
+    assert numbers[:2] == [16, 3]
+
+
 def test_a_measure_meeting_two_needs_ranks_above_one_meeting_one():
     result = find_measures(finder_query(tier="little-giant", needs=["financing", "talent"]))
     first = result.matches[0]
