@@ -239,6 +239,17 @@ _FIELDS = [
 # text of its own only announces its subsections: all are short, so they would outrank the
 # passages that say more. They count for half.
 PART_BOOST = 0.5
+# The measures are what an owner can act on; a reply section reports what was done. At equal
+# relevance the measure comes first.
+MEASURE_BOOST = 1.5
+
+
+def entry_boost(source: Source) -> float:
+    if source.kind in (Kind.TARGET, Kind.FIGURE):
+        return PART_BOOST
+    if source.kind == Kind.REPLY_SECTION and not source.body.strip():
+        return PART_BOOST
+    return MEASURE_BOOST if source.kind == Kind.MEASURE else 1.0
 
 
 def entry_values(source: Source) -> dict:
@@ -265,10 +276,7 @@ def entry_values(source: Source) -> dict:
         "body_tokens": " ".join(seg.index_tokens(source.body)),
         "keyword_tokens": " ".join(dict.fromkeys(keywords)),
         "plain": f"{squash(source.title_text)} {squash(source.body)}",
-        "boost": PART_BOOST
-        if source.kind in (Kind.TARGET, Kind.FIGURE)
-        or (source.kind == Kind.REPLY_SECTION and not source.body.strip())
-        else 1.0,
+        "boost": entry_boost(source),
         "seg_version": seg_version(),
     }
 
