@@ -16,3 +16,6 @@ urlpatterns = [
     path("", include("enterprises.urls")),
     path("", include("replies.urls")),
 ]
+
+handler404 = "portal.views.page_not_found"
+handler500 = "portal.views.server_error"
