@@ -159,24 +159,17 @@ def theme_from_param(value: str) -> Theme | None:
 
 def _tier_bureau_theme(params: QueryDict, picked: Picked) -> None:
     """The bureau, tier and theme filters both pages share: unknown values are reported."""
-    if raw := params.get("bureau"):
-        bureau = bureau_from_param(raw)
-        if bureau is None:
-            picked.problems.append(f"未找到单位“{clean_text(raw, 50)}”，已忽略")
-        else:
-            picked.chosen["bureau"] = bureau
-    if raw := params.get("tier"):
-        tier = tier_from_param(raw)
-        if tier is None:
-            picked.problems.append(f"未知的企业类型“{clean_text(raw, 50)}”，已忽略")
-        else:
-            picked.chosen["tier"] = tier
-    if raw := params.get("theme"):
-        theme = theme_from_param(raw)
-        if theme is None:
-            picked.problems.append(f"未知的主题“{clean_text(raw, 50)}”，已忽略")
-        else:
-            picked.chosen["theme"] = theme
+    for name, lookup, unknown in (
+        ("bureau", bureau_from_param, "未找到单位“{}”，已忽略"),
+        ("tier", tier_from_param, "未知的企业类型“{}”，已忽略"),
+        ("theme", theme_from_param, "未知的主题“{}”，已忽略"),
+    ):
+        if raw := params.get(name):
+            found = lookup(raw)
+            if found is None:
+                picked.problems.append(unknown.format(clean_text(raw, 50)))
+            else:
+                picked.chosen[name] = found
 
 
 def search_filters(params: QueryDict) -> tuple[dict, Picked]:

@@ -148,22 +148,22 @@ def measure_revert(*, measure: Measure, user, version: int, expected_version: in
     )
 
 
-def _tiers(values) -> list[EnterpriseTier]:
-    slugs = [v.slug if isinstance(v, EnterpriseTier) else v for v in values]
-    found = list(EnterpriseTier.objects.filter(slug__in=slugs))
-    missing = set(slugs) - {t.slug for t in found}
+def _by_slug(model, values, field: str, label: str) -> list:
+    """Rows of `model` for slugs (or rows); unknown slugs are a validation error on `field`."""
+    slugs = [v.slug if isinstance(v, model) else v for v in values]
+    found = list(model.objects.filter(slug__in=slugs))
+    missing = set(slugs) - {row.slug for row in found}
     if missing:
-        raise ValidationError({"tiers": f"未知的企业梯度：{'、'.join(sorted(map(str, missing)))}"})
+        raise ValidationError({field: f"未知的{label}：{'、'.join(sorted(map(str, missing)))}"})
     return found
+
+
+def _tiers(values) -> list[EnterpriseTier]:
+    return _by_slug(EnterpriseTier, values, "tiers", "企业梯度")
 
 
 def _themes(values) -> list[Theme]:
-    slugs = [v.slug if isinstance(v, Theme) else v for v in values]
-    found = list(Theme.objects.filter(slug__in=slugs))
-    missing = set(slugs) - {t.slug for t in found}
-    if missing:
-        raise ValidationError({"themes": f"未知的主题：{'、'.join(sorted(map(str, missing)))}"})
-    return found
+    return _by_slug(Theme, values, "themes", "主题")
 
 
 def _bureau(value) -> Bureau:
