@@ -1,9 +1,9 @@
 """A cache for the measures list, the API's busiest and costliest page.
 
-A rendered JSON page is kept under a key made of its full URL and a *data version* derived from
-the database: how many measures there are and when any last changed. The version itself lives
-in the shared cache (Redis when REDIS_URL is set), so no app process keeps state of its own:
-every save of a measure, target or responsibility deletes it at once and again when the
+A rendered JSON page is kept under its full URL together with the *data version* it shows,
+derived from the database: how many measures there are and when any last changed. The version
+itself lives in the shared cache (Redis when REDIS_URL is set), so no app process keeps state of
+its own: every save of a measure, target or responsibility deletes it at once and again when the
 transaction commits, and the next request anywhere reads it afresh with one cheap query.
 Changes that bypass the ORM show once the version expires (VERSION_SECONDS); changes that save
 no measure (a bureau renamed in bureaus.toml) once the page expires (`API_CACHE_SECONDS`, 30 s
@@ -32,8 +32,10 @@ def cache_seconds() -> int:
     return getattr(settings, "API_CACHE_SECONDS", 0 if settings.TESTING else 30)
 
 
-def measures_version() -> str:
-    version = cache.get(VERSION_KEY)
+def measures_version(cached: str | None = None) -> str:
+    """The data version: `cached` when the caller already fetched it, else from the cache, else
+    read from the database and shared for VERSION_SECONDS."""
+    version = cached if cached is not None else cache.get(VERSION_KEY)
     if version is None:
         # Plain SQL: compiling the equivalent ORM aggregate costs more than the query itself.
         table = connection.ops.quote_name(Measure._meta.db_table)
@@ -70,13 +72,17 @@ class CachedJSONListMixin:
         if not seconds or request.accepted_renderer.format != "json":
             return super().list(request, *args, **kwargs)
         url = request.build_absolute_uri()  # the links in the page name the host
-        digest = hashlib.sha256(f"{measures_version()} {url}".encode()).hexdigest()
-        key = f"{self.cache_prefix}:{digest}"
-        body = cache.get(key)
-        if body is None:
+        key = f"{self.cache_prefix}:{hashlib.sha256(url.encode()).hexdigest()}"
+        # One round trip to the cache for both: the page is stored with the version it shows.
+        found = cache.get_many([VERSION_KEY, key])
+        version = measures_version(found.get(VERSION_KEY))
+        entry = found.get(key)
+        if entry is not None and entry[0] == version:
+            body = entry[1]
+        else:
             response = super().list(request, *args, **kwargs)
             if response.status_code != 200:
                 return response
             body = JSONRenderer().render(response.data)
-            cache.set(key, body, seconds)
+            cache.set(key, (version, body), seconds)
         return HttpResponse(body, content_type="application/json")
