@@ -31,7 +31,7 @@ def settings_under(**env) -> subprocess.CompletedProcess:
 def test_redis_url_puts_the_cache_and_throttling_in_redis():
     out = settings_under(DEBUG="true", REDIS_URL="redis://127.0.0.1:6379/3")
     seen = json.loads(out.stdout)
-    assert seen["cache"] == "django.core.cache.backends.redis.RedisCache"
+    assert seen["cache"] == "portal.cache.PooledRedisCache"
     assert seen["location"] == "redis://127.0.0.1:6379/3"
 
 
