@@ -13,6 +13,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from django.db import connections
 
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "browser"
@@ -50,6 +51,10 @@ def browser(chromium_path, site_url):
         chromium = playwright.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS)
         yield chromium
         chromium.close()
+        # Django code that ran while Playwright's event loop was current opened a database
+        # connection in that loop's context; close it there, or PostgreSQL cannot drop the
+        # throw-away test database at the end of the run.
+        connections.close_all()
 
 
 @pytest.fixture(scope="session")
