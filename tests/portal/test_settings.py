@@ -16,7 +16,8 @@ PRINT = (
     "import json, django; from django.conf import settings; django.setup(); "
     "print(json.dumps({'cache': settings.CACHES['default']['BACKEND'], "
     "'location': settings.CACHES['default'].get('LOCATION'), "
-    "'engine': settings.DATABASES['default']['ENGINE'], 'debug': settings.DEBUG}))"
+    "'engine': settings.DATABASES['default']['ENGINE'], 'debug': settings.DEBUG, "
+    "'options': settings.DATABASES['default'].get('OPTIONS', {})}))"
 )
 
 
@@ -40,6 +41,8 @@ def test_without_redis_the_cache_is_local_and_the_database_is_sqlite():
     assert seen["cache"] == "django.core.cache.backends.locmem.LocMemCache"
     assert seen["engine"] == "django.db.backends.sqlite3"
     assert seen["debug"] is True
+    # Simultaneous writers queue for the lock instead of failing with "database is locked".
+    assert seen["options"] == {"transaction_mode": "IMMEDIATE", "timeout": 20}
 
 
 def test_database_url_selects_postgresql():
