@@ -222,23 +222,29 @@ def _hits(rows, highlights: list[str]) -> list[Hit]:
 
     from .snippets import snippet
 
-    entries = SearchEntry.objects.only(
-        "kind", "object_id", "title", "body", "url", "extra"
-    ).in_bulk([row.id for row in rows])
+    # Plain values, not model instances: this runs on every search.
+    fields = ("id", "kind", "object_id", "title", "body", "url", "extra")
+    entries = {
+        values[0]: values
+        for values in SearchEntry.objects.filter(pk__in=[row.id for row in rows]).values_list(
+            *fields
+        )
+    }
     hits = []
     for row in rows:
         entry = entries.get(row.id)
         if entry is None:  # deleted between the ranking and this query
             continue
+        _, kind, object_id, title, body, url, extra = entry
         hits.append(
             Hit(
-                entry.kind,
-                entry.object_id,
-                entry.title,
-                snippet(entry.body or entry.title, highlights),
-                entry.url,
+                kind,
+                object_id,
+                title,
+                snippet(body or title, highlights),
+                url,
                 round(row.score, 6),
-                dict(entry.extra),
+                dict(extra),
             )
         )
     return hits

@@ -68,3 +68,25 @@ def test_entries_changed_after_the_champion_lists_are_still_ranked(monkeypatch, 
     fast = search("企业", limit=5)
     assert fast.strategy.startswith("champions")
     assert fast.hits[0].id == m.pk  # not in any champion list: found as changed since
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="champion lists are PostgreSQL's")
+def test_champion_candidates_still_meet_every_condition_of_the_query(monkeypatch):
+    call_command("synth", provisions=150, seed=7)
+    monkeypatch.setattr(champions, "WINDOW", 50)
+    monkeypatch.setattr(engine, "WINDOW", 50)
+    monkeypatch.setattr(engine, "RANKED", 20)
+    champions.rebuild_champions(force=True)
+    broad = search("企业", types=["measure"], limit=10)
+    assert broad.strategy.startswith("champions")
+    document = SearchEntry.objects.get(kind="measure", object_id=broad.hits[0].id).document_id
+    narrowed = search("企业 -发展 企", types=["measure"], document=document, limit=10)
+    assert narrowed.strategy.startswith("champions") and narrowed.hits
+    entries = SearchEntry.objects.filter(
+        kind="measure", object_id__in=[h.id for h in narrowed.hits]
+    )
+    assert len(entries) == len(narrowed.hits)
+    for entry in entries:
+        assert entry.document_id == document
+        tokens = f"{entry.title_tokens} {entry.body_tokens}".split()
+        assert "企业" in tokens and "发展" not in tokens and "企" in entry.plain
