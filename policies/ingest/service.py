@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import cn2an
 from django.db import transaction
 from django.utils import timezone
 
@@ -28,7 +29,7 @@ from replies.models import Reply, ReplySection, ReportedFigure
 
 from .errors import IngestError
 from .parse import parse_document
-from .types import ParsedPolicy, ParsedReply, ParsedSection
+from .types import ParsedPolicy, ParsedReply, ParsedSection, ParsedTarget
 from .vocab import bureau_specs, resolve_bureau, theme_specs, tier_specs
 
 # Measure fields ingest owns; a field whose current value differs from what the last ingest
@@ -234,6 +235,11 @@ def _write_policy(name: str, data: bytes, parsed: ParsedPolicy, report: IngestRe
     return result
 
 
+def _target_key(t: Target | ParsedTarget) -> list:
+    """A target as the snapshot stores it; the same for a saved row and a parsed one."""
+    return [t.subject, str(t.quantity.normalize()), t.unit, t.year, t.kind, t.comparator, t.text]
+
+
 def measure_state(measure: Measure) -> dict:
     """The ingest-owned fields of a measure in the form the snapshot stores them."""
     return {
@@ -242,10 +248,7 @@ def measure_state(measure: Measure) -> dict:
         "bureaus": [r.bureau_id for r in measure.responsibilities.order_by("order")],
         "tiers": sorted(measure.tiers.values_list("slug", flat=True)),
         "themes": sorted(measure.themes.values_list("slug", flat=True)),
-        "targets": [
-            [t.subject, str(t.quantity.normalize()), t.unit, t.year, t.kind, t.comparator, t.text]
-            for t in measure.targets.order_by("order", "pk")
-        ],
+        "targets": [_target_key(t) for t in measure.targets.order_by("order", "pk")],
     }
 
 
@@ -261,10 +264,7 @@ def _write_measure(doc, chapter, pm, tiers, themes, source_name, report) -> list
         "bureaus": [b.pk for b, _ in bureaus],
         "tiers": sorted(pm.tiers),
         "themes": sorted(pm.themes),
-        "targets": [
-            [t.subject, str(t.quantity.normalize()), t.unit, t.year, t.kind, t.comparator, t.text]
-            for t in pm.targets
-        ],
+        "targets": [_target_key(t) for t in pm.targets],
     }
     measure = Measure.objects.filter(document=doc, number=pm.number).first()
     if measure is None:
@@ -408,19 +408,8 @@ def _write_reply(name: str, data: bytes, parsed: ParsedReply, report: IngestRepo
     return result
 
 
-_NUMERALS = "〇一二三四五六七八九十"
-
-
-def _cn(n: int) -> str:
-    if n <= 10:
-        return _NUMERALS[n]
-    if n < 20:
-        return "十" + _NUMERALS[n - 10]
-    return _NUMERALS[n // 10] + "十" + (_NUMERALS[n % 10] if n % 10 else "")
-
-
 def _marker(section: ParsedSection) -> str:
-    numeral = _cn(section.number)
+    numeral = cn2an.an2cn(section.number)
     return {1: f"{numeral}、", 2: f"（{numeral}）", 3: f"{numeral}是"}[section.level]
 
 
