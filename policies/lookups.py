@@ -58,9 +58,7 @@ def bureau_from_param(value: str) -> Bureau | None:
     value = clean_text(value, 100)
     if not value:
         return None
-    if value.isascii() and value.isdigit() and len(value) < 12:
-        return Bureau.objects.filter(pk=int(value)).first()
-    return Bureau.objects.named(value).first()
+    return Bureau.objects.identified_by(value).first()
 
 
 def tier_from_param(value: str) -> EnterpriseTier | None:

@@ -101,6 +101,13 @@ class BureauQuerySet(models.QuerySet):
         """Bureaus whose full name, short name or an alias is exactly `name`."""
         return self.filter(Q(name=name) | Q(short_name=name) | Q(aliases__name=name)).distinct()
 
+    def identified_by(self, value) -> BureauQuerySet:
+        """The bureau a request names: its id, full name, short name or any alias."""
+        value = str(value).strip()
+        if value.isascii() and value.isdigit() and len(value) < 12:
+            return self.filter(pk=int(value))
+        return self.named(value)
+
     def matching(self, text: str) -> BureauQuerySet:
         return self.filter(
             Q(name__icontains=text)

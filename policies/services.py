@@ -169,10 +169,7 @@ def _themes(values) -> list[Theme]:
 def _bureau(value) -> Bureau:
     if isinstance(value, Bureau):
         return value
-    if isinstance(value, int) or (isinstance(value, str) and value.isdigit()):
-        found = Bureau.objects.filter(pk=int(value)).first()
-    else:
-        found = Bureau.objects.named(str(value)).first()
+    found = Bureau.objects.identified_by(value).first()
     if found is None:
         raise ValidationError({"bureaus": f"未知的责任单位：{value}"})
     return found

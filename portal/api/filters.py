@@ -53,10 +53,7 @@ class StableOrderingFilter(OrderingFilter):
 
 def bureaus_named(value: str) -> QuerySet[Bureau]:
     """A bureau given as its id, full name, short name or any alias."""
-    value = value.strip()
-    if value.isdigit():
-        return Bureau.objects.filter(pk=int(value))
-    return Bureau.objects.named(value)
+    return Bureau.objects.identified_by(value)
 
 
 def in_rank_order(queryset: QuerySet, ids: list[int]) -> QuerySet:

@@ -154,14 +154,7 @@ def _filters(types, bureau, tier, theme, document):
             return None, f"未知的结果类型：{'、'.join(map(str, wanted))}。"
     if bureau not in (None, ""):
         key = str(bureau).strip()
-        found = (
-            Bureau.objects.filter(pk=int(key))
-            if key.isdigit()
-            else Bureau.objects.filter(
-                Q(name=key) | Q(short_name=key) | Q(aliases__name=key)
-            ).distinct()
-        )
-        pk = found.values_list("pk", flat=True).first()
+        pk = Bureau.objects.identified_by(key).values_list("pk", flat=True).first()
         if pk is None:
             return None, f"未找到单位：{key}。"
         filters.tokens.append(bureau_token(pk))
