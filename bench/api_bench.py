@@ -10,7 +10,7 @@ with wrk on loopback, and prints requests/s, p50/p95/p99 latency and errors for:
 - `/api/v1/search/?q=融资`.
 
 Goal: the list endpoint at 50% or more of the trivial view's requests/s, with zero errors. A
-second server with the measures-list cache off (portal/api/caching.py) shows what it buys.
+second server with the measures-list cache off (api/caching.py) shows what it buys.
 Needs `wrk` (Debian: `apt-get install wrk`) and a PostgreSQL server; the benchmark's own
 database (default `postgres://postgres@127.0.0.1:5432/zjtx_bench`) is dropped, created, migrated
 and ingested on every run.

@@ -6,7 +6,7 @@
 Re-creates the named PostgreSQL database (never point it at a database you care about),
 migrates, ingests the bundled documents, then grows a synthetic corpus (`manage.py synth`) to
 each size in turn. At each size every query of tests/search_queries.toml runs once to warm up,
-then `--repeat` times timed: `portal.search.search()` as the API and pages call it (count,
+then `--repeat` times timed: `search.search()` as the API and pages call it (count,
 ranking, facets, snippets of the first page), and `naive_search()` (icontains on the whole
 query). Prints p50/p95 per size, the speed-up, how latency grows with the corpus, and the
 segmentation throughput. Goals (issue 3): p95 <= 30 ms at 100k, >= 50x faster than icontains
@@ -58,8 +58,8 @@ def timed(fn, queries: list[str], repeat: int, per_query: dict | None = None) ->
 def segmentation_throughput() -> float:
     """Characters per second of index segmentation over the real documents, cache cleared."""
     from policies.models import Measure
-    from portal.segmentation import segmenter
     from replies.models import ReplySection
+    from search.segmentation import segmenter
 
     seg = segmenter()
     texts = [
@@ -103,12 +103,12 @@ def main() -> int:
     from django.core.management import call_command
     from django.db import connection
 
-    from portal.models import SearchEntry
-    from portal.search import search
-    from portal.search.champions import WINDOW
-    from portal.search.evaluation import load_queries
-    from portal.search.naive import naive_search
-    from portal.search.synth import make_corpus
+    from search import search
+    from search.champions import WINDOW
+    from search.evaluation import load_queries
+    from search.models import SearchEntry
+    from search.naive import naive_search
+    from search.synth import make_corpus
 
     call_command("migrate", verbosity=0)
     with open(os.devnull, "w") as devnull:

@@ -18,15 +18,14 @@ import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
-from pathlib import Path
 
 from django.db.models import Exists, OuterRef, QuerySet
 
+from ingest.vocab import INDUSTRIES_FILE
 from policies.models import Measure, Theme
 
 from .models import EnterpriseTier
 
-INDUSTRIES_FILE = Path(__file__).resolve().parent / "data" / "industries.toml"
 # What a measure says when it addresses the city's industrial chains as a whole.
 CHAIN_WORDS = ("965",)
 NEED_POINTS, INDUSTRY_POINTS, CHAIN_POINTS = 3, 2, 1

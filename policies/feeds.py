@@ -12,7 +12,7 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import strip_tags
 from django.utils.http import urlencode
 
-import portal.search as portal_search
+import search as search_engine
 from enterprises.models import EnterpriseTier
 from replies.models import Reply, ReplySection
 
@@ -53,7 +53,7 @@ class _Feed(Feed):
         return strip_tags(item.snippet)
 
     def item_link(self, item) -> str:
-        return item.url if isinstance(item, portal_search.Hit) else item.get_absolute_url()
+        return item.url if isinstance(item, search_engine.Hit) else item.get_absolute_url()
 
     def item_updateddate(self, item) -> dt.datetime | None:
         if isinstance(item, Measure):
@@ -142,7 +142,7 @@ class SearchFeed(_Feed):
         return "按相关度排列的搜索结果。"
 
     def items(self, query: str) -> list:
-        hits = portal_search.search(query, limit=FEED_SIZE).hits if query else []
+        hits = search_engine.search(query, limit=FEED_SIZE).hits if query else []
         # Atom wants an `updated` per entry: the measure's last change or the reply's date
         # (two queries), else the time of this answer.
         ids = {

@@ -171,7 +171,7 @@ def _tier_bureau_theme(params: QueryDict, picked: Picked) -> None:
 
 
 def search_filters(params: QueryDict) -> tuple[dict, Picked]:
-    """The search page's filters as keyword arguments for portal.search.search()."""
+    """The search page's filters as keyword arguments for search.search()."""
     picked, kwargs = Picked(), {}
     kind = clean_text(params.get("type"), 30)
     if kind in SEARCH_TYPES:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from portal.models import RelatedPassage
+from search.models import RelatedPassage
 
 from .models import Measure
 

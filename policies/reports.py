@@ -1,5 +1,5 @@
 """What people look for: the most frequent search queries and those that found nothing, from the
-anonymous query log (portal.SearchLog keeps the normalised text and the result count only)."""
+anonymous query log (search.SearchLog keeps the normalised text and the result count only)."""
 
 from __future__ import annotations
 
@@ -11,12 +11,12 @@ from django.utils import timezone
 
 
 def user_can_see_search_report(user) -> bool:
-    """Bureau staff, superusers, and analysts given the `portal.view_searchlog` permission."""
+    """Bureau staff, superusers, and analysts given the `search.view_searchlog` permission."""
     if not user.is_authenticated or not user.is_active:
         return False
     return (
         user.is_superuser
-        or user.has_perm("portal.view_searchlog")
+        or user.has_perm("search.view_searchlog")
         or user.bureau_memberships.exists()
     )
 
@@ -39,7 +39,7 @@ class SearchReport:
 
     @classmethod
     def build(cls, *, days: int = 30, limit: int = 50) -> SearchReport:
-        from portal.models import SearchLog
+        from search.models import SearchLog
 
         logs = SearchLog.objects.filter(created_at__gte=timezone.now() - timedelta(days=days))
         grouped = logs.values("query").annotate(

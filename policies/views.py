@@ -11,7 +11,7 @@ from django.template import TemplateDoesNotExist
 from django.template.loader import get_template
 from django.views.decorators.http import require_safe
 
-import portal.search as portal_search
+import search as search_engine
 from enterprises.models import EnterpriseTier
 from replies.models import Reply, ReplySection
 
@@ -80,7 +80,7 @@ def search(request):
         _log(query, 1)
         return redirect(target)
     kwargs, picked = search_filters(request.GET)
-    result = portal_search.search(
+    result = search_engine.search(
         query, limit=SEARCH_PAGE_SIZE, offset=(page - 1) * SEARCH_PAGE_SIZE, **kwargs
     )
     pages = max(1, math.ceil(result.count / SEARCH_PAGE_SIZE))
@@ -109,7 +109,7 @@ def search(request):
 
 def _log(query: str, count: int) -> None:
     # The search helper's query log; absent in older trees, and never worth a failed page.
-    log = getattr(portal_search, "log_search", None)
+    log = getattr(search_engine, "log_search", None)
     if query and log is not None:
         log(query, count)
 

@@ -41,10 +41,12 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "csp",
-    "portal",
     "enterprises",
     "policies",
     "replies",
+    "ingest",
+    "search",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -153,7 +155,7 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
-    "DEFAULT_PAGINATION_CLASS": "portal.api.pagination.PageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.PageNumberPagination",
     "PAGE_SIZE": 20,
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
@@ -162,13 +164,13 @@ REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",
-        "portal.api.renderers.PaginatedCSVRenderer",
+        "api.renderers.PaginatedCSVRenderer",
     ],
-    "DEFAULT_SCHEMA_CLASS": "portal.api.schema.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "api.schema.AutoSchema",
     # These read the rates per request, so tests can override them (DRF's copy them at import).
     "DEFAULT_THROTTLE_CLASSES": [
-        "portal.api.throttling.AnonRateThrottle",
-        "portal.api.throttling.UserRateThrottle",
+        "api.throttling.AnonRateThrottle",
+        "api.throttling.UserRateThrottle",
     ],
     # Under pytest the whole suite shares one client address: tests that check throttling set
     # production-like rates themselves.
@@ -176,7 +178,7 @@ REST_FRAMEWORK = {
         "anon": os.environ.get("THROTTLE_ANON", "100000/min" if TESTING else "60/min"),
         "user": os.environ.get("THROTTLE_USER", "100000/min" if TESTING else "600/min"),
     },
-    "EXCEPTION_HANDLER": "portal.api.exceptions.exception_handler",
+    "EXCEPTION_HANDLER": "api.exceptions.exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "专精特新政策知识库 API",

@@ -69,10 +69,10 @@ def site_url(django_db_setup, django_db_blocker) -> str:
 @pytest.fixture
 def page(browser, site_url, db, monkeypatch, request):
     """A fresh page; a screenshot of what it shows last is kept in test-artifacts/browser/."""
-    import portal.search as portal_search
+    import search as search_engine
 
     # The query log would be written by the server's own connection and outlive the test.
-    monkeypatch.setattr(portal_search, "log_search", lambda query, count: None, raising=False)
+    monkeypatch.setattr(search_engine, "log_search", lambda query, count: None, raising=False)
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
     tab = context.new_page()
     tab.set_default_timeout(15_000)

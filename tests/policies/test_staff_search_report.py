@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from policies.reports import SearchReport
-from portal.models import SearchLog
+from search.models import SearchLog
 
 pytestmark = pytest.mark.django_db
 

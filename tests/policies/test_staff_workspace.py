@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from policies.models import Measure
-from portal.search import search
+from search import search
 
 from .staff_helpers import edit_data, resubmit_data
 

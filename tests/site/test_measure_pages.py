@@ -115,7 +115,7 @@ def test_measure_page_shows_the_source_document_its_validity_and_what_it_repeals
 
 
 def test_measure_page_links_related_reply_passages_best_first(client, measure):
-    from portal.models import RelatedPassage
+    from search.models import RelatedPassage
 
     best = RelatedPassage.objects.filter(measure=measure(16)).order_by("rank").first()
     assert best is not None, "ingest computes related passages for measure 16 (融资)"

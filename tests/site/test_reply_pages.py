@@ -46,7 +46,7 @@ def test_reply_page_shows_the_figures_it_reports(client, reply_20250597):
 
 
 def test_reply_sections_link_the_measures_they_speak_of(client, reply_20250597):
-    from portal.models import RelatedPassage
+    from search.models import RelatedPassage
 
     pair = RelatedPassage.objects.filter(section__reply=reply_20250597).order_by("-score").first()
     html = client.get(reply_20250597.get_absolute_url()).content.decode()

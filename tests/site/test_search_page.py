@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-import portal.search as portal_search
+import search as search_engine
 from policies.models import Bureau, PolicyDocument
 from replies.models import Reply
 
@@ -22,12 +22,12 @@ def test_searching_融资_lists_measure_16_with_the_term_highlighted(client, mea
 
 def test_search_snippets_never_carry_markup_other_than_mark(client, monkeypatch):
     def fake_search(query, **kwargs):
-        hit = portal_search.Hit(
+        hit = search_engine.Hit(
             "measure", 1, "标题", "<script>alert(1)</script><mark>融资</mark>", "/measures/1/", 1.0
         )
-        return portal_search.SearchResult(query, 1, [hit])
+        return search_engine.SearchResult(query, 1, [hit])
 
-    monkeypatch.setattr(portal_search, "search", fake_search)
+    monkeypatch.setattr(search_engine, "search", fake_search)
     html = client.get("/search/", {"q": "融资"}).content.decode()
     assert "<script>alert(1)</script>" not in html
     assert "<mark>融资</mark>" in html
@@ -77,13 +77,13 @@ def test_a_query_naming_a_tier_offers_that_tier(client):
 
 def test_a_chosen_bureau_filter_is_shown_and_passed_to_the_engine(client, monkeypatch):
     seen = {}
-    real = portal_search.search
+    real = search_engine.search
 
     def spy(query, **kwargs):
         seen.update(kwargs)
         return real(query, **kwargs)
 
-    monkeypatch.setattr(portal_search, "search", spy)
+    monkeypatch.setattr(search_engine, "search", spy)
     bureau = Bureau.objects.named("市商务局").get()
     html = client.get("/search/", {"q": "市场", "bureau": "商务局"}).content.decode()
     assert seen["bureau"] == bureau.name
@@ -109,7 +109,7 @@ def test_a_page_past_the_last_says_so_and_links_back(client):
 def test_searches_are_logged_once_per_query(client, monkeypatch):
     calls = []
     monkeypatch.setattr(
-        portal_search, "log_search", lambda q, n: calls.append((q, n)), raising=False
+        search_engine, "log_search", lambda q, n: calls.append((q, n)), raising=False
     )
     client.get("/search/", {"q": "融资"})
     client.get("/search/", {"q": "融资", "page": 2})

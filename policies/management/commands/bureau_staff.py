@@ -2,7 +2,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from policies.ingest.vocab import resolve_bureau
+from ingest.vocab import resolve_bureau
 from policies.models import Bureau, BureauMembership
 
 

@@ -1,0 +1,27 @@
+"""Which parser a file needs, from its bytes."""
+
+from __future__ import annotations
+
+import re
+
+from .errors import IngestError
+from .text import decode_bytes
+from .types import ParsedPolicy, ParsedReply
+
+_MEASURE_LINE = re.compile(r"^\s*\d{1,3}\s*[.．、]", re.M)
+
+
+def parse_document(data: bytes) -> ParsedPolicy | ParsedReply:
+    """Decode and parse one source file; raises IngestError with a one-line reason."""
+    from ingest.reply.parser import parse_reply
+
+    from .policy.parser import parse_policy
+
+    text = decode_bytes(data)
+    if "责任单位" in text or len(_MEASURE_LINE.findall(text)) >= 3:
+        return parse_policy(text)
+    if re.search(r"答复|提案|^\s*[一二三四五六七八九十]+、", text, re.M):
+        return parse_reply(text)
+    raise IngestError(
+        "no recognisable structure: neither numbered measures with 责任单位 nor a reply with 一、 sections"
+    )

@@ -1,0 +1,243 @@
+"""One search over measures, reply sections, targets, reported figures and bureaus.
+
+The API, the pages and the finder all call `search()` (or `measure_ids_matching()` for a `q=`
+filter on measure lists). Behind it: jieba segmentation with the domain dictionary
+(portal/segmentation.py), a query parser (query.py), and an engine per database (engine.py):
+PostgreSQL's stored tsvector with a GIN index and ts_rank_cd, or SQLite's FTS5 with bm25, over
+the same tokens, so both find the same entries.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+MAX_LIMIT = 200
+MAX_OFFSET = 10_000
+MAX_IDS = 5_000  # measure_ids_matching: a filter, not a page
+
+
+@dataclass
+class Hit:
+    type: str  # "measure", "reply_section", "target", "figure", "bureau"
+    id: int
+    title: str
+    snippet: str  # HTML: source text escaped, matched terms in <mark>
+    url: str
+    score: float
+    # measure: number; reply_section: reply_id, proposal_number (and reply_title); target:
+    # measure_id, number, year; figure: reply_id, proposal_number, section_id, year; bureau:
+    # short_name.
+    extra: dict = field(default_factory=dict)
+
+
+@dataclass
+class SearchResult:
+    query: str
+    count: int
+    hits: list[Hit]
+    facets: dict[str, dict[str, int]] = field(default_factory=dict)  # facet -> value -> count
+    message: str = ""  # a note for the person searching (e.g. the query was empty or cut)
+    # Added by the search issue:
+    facet_labels: dict[str, dict[str, str]] = field(default_factory=dict)  # facet -> value -> label
+    facets_partial: bool = False  # facets count the best WINDOW matches, not all of them
+    mode: str = "all"  # "any" when no entry had every word and entries with some are shown
+    count_exact: bool = True  # False: a large count is PostgreSQL's estimate (above 500 matches)
+    strategy: str = ""  # diagnostics: how the engine ranked (exact, champions@N, all)
+
+
+def search(
+    query: str,
+    *,
+    types: list[str] | None = None,
+    bureau: str | int | None = None,
+    tier: str | None = None,
+    theme: str | None = None,
+    document: int | str | None = None,
+    limit: int = 20,
+    offset: int = 0,
+) -> SearchResult:
+    """Ranked hits for what a person typed, with facet counts; never raises on odd input.
+
+    Facet filters: `types` (see Hit.type), `bureau` (id, name or any alias), `tier` (slug or
+    name), `theme` (slug or name), `document` (id). Several words must all match; when none
+    matches all of them, entries matching some are shown and `mode` is "any".
+    """
+    from search.segmentation import segmenter
+
+    from . import engine
+    from .entities import entity_map
+    from .index import flush_pending
+    from .query import parse_query
+
+    flush_pending()  # entries changed earlier in this transaction
+    parsed = parse_query(query, segmenter(), entity_map)
+    result = SearchResult(parsed.text, 0, [], message=parsed.message)
+    if not parsed.positive:
+        return result
+    filters, problem = _filters(types, bureau, tier, theme, document)
+    if problem:
+        result.message = (result.message + problem).strip()
+        return result
+    limit = min(max(_int(limit, 20), 1), MAX_LIMIT)
+    offset = min(max(_int(offset, 0), 0), MAX_OFFSET)
+    ranked = engine.run(parsed.positive, parsed.negative, "all", filters, offset + limit)
+    if ranked.count == 0 and len(parsed.positive) > 1:
+        ranked = engine.run(parsed.positive, parsed.negative, "any", filters, offset + limit)
+        if ranked.count:
+            result.mode = "any"
+            result.message += "没有同时包含全部词语的结果，以下结果包含其中部分词语。"
+    result.count = ranked.count
+    result.count_exact = ranked.count_exact
+    result.strategy = ranked.strategy
+    result.facets, result.facet_labels = _facets(ranked.rows)
+    result.facets_partial = len(ranked.rows) < ranked.count
+    result.hits = _hits(ranked.rows[offset : offset + limit], parsed.highlights)
+    if not ranked.count and not result.message:
+        result.message = "没有找到匹配的结果。"
+    return result
+
+
+def measure_ids_matching(query: str) -> list[int]:
+    """Ids of measures matching the query, best first (the API's and list pages' `q=`).
+
+    Every word must match (no fallback to some of them: this is a filter); at most MAX_IDS.
+    """
+    from search.segmentation import segmenter
+
+    from . import engine
+    from .entities import entity_map
+    from .index import flush_pending
+    from .query import parse_query
+
+    flush_pending()
+    parsed = parse_query(query, segmenter(), entity_map)
+    if not parsed.positive:
+        return []
+    filters = engine.Filters(kinds=["measure"])
+    ranked = engine.run(parsed.positive, parsed.negative, "all", filters, MAX_IDS)
+    return [row.object_id for row in ranked.rows[:MAX_IDS]]
+
+
+def log_search(query: str, count: int) -> None:
+    """Record a search for the staff report: the normalised query and the result count only."""
+    from search.models import SearchLog
+    from search.segmentation import normalize
+
+    text = " ".join(normalize(query or "").split())[:200]
+    if text:
+        SearchLog.objects.create(query=text, result_count=max(int(count), 0))
+
+
+def _int(value, default: int) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return default
+
+
+def _filters(types, bureau, tier, theme, document):
+    """Resolve facet filters; returns (Filters, "") or (None, a message for the person)."""
+    from django.db.models import Q
+
+    from enterprises.models import EnterpriseTier
+    from policies.models import Bureau, Theme
+
+    from .engine import Filters
+    from .entities import bureau_token, theme_token, tier_token
+    from .index import KINDS
+
+    filters = Filters()
+    if types:
+        wanted = [types] if isinstance(types, str) else list(types)
+        filters.kinds = [k for k in KINDS if k in wanted]
+        if not filters.kinds:
+            return None, f"未知的结果类型：{'、'.join(map(str, wanted))}。"
+    if bureau not in (None, ""):
+        key = str(bureau).strip()
+        pk = Bureau.objects.identified_by(key).values_list("pk", flat=True).first()
+        if pk is None:
+            return None, f"未找到单位：{key}。"
+        filters.tokens.append(bureau_token(pk))
+    if tier not in (None, ""):
+        pk = (
+            EnterpriseTier.objects.filter(Q(slug=tier) | Q(name=tier))
+            .values_list("pk", flat=True)
+            .first()
+        )
+        if pk is None:
+            return None, f"未找到企业梯度：{tier}。"
+        filters.tokens.append(tier_token(pk))
+    if theme not in (None, ""):
+        pk = (
+            Theme.objects.filter(Q(slug=theme) | Q(name=theme)).values_list("pk", flat=True).first()
+        )
+        if pk is None:
+            return None, f"未找到主题：{theme}。"
+        filters.tokens.append(theme_token(pk))
+    if document not in (None, ""):
+        doc = _int(document, -1)
+        if doc < 0:
+            return None, f"文件编号无效：{document}。"
+        filters.document_id = doc
+    return filters, ""
+
+
+_FACET_PREFIXES = {"b": "bureau", "t": "tier", "m": "theme", "d": "document"}
+
+
+def _facets(rows) -> tuple[dict[str, dict[str, int]], dict[str, dict[str, str]]]:
+    from collections import Counter
+
+    from search.models import SearchEntry
+
+    from .entities import facet_labels
+
+    counts: dict[str, dict[str, int]] = {f: {} for f in ("type", "bureau", "tier", "theme")}
+    labels: dict[str, dict[str, str]] = {f: {} for f in ("type", "bureau", "tier", "theme")}
+    counts["document"], labels["document"] = {}, {}
+    kind_labels = dict(SearchEntry.Kind.choices)
+    for kind, n in Counter(row.kind for row in rows).most_common():
+        counts["type"][kind] = n
+        labels["type"][kind] = str(kind_labels.get(kind, kind))
+    keys = Counter(key for row in rows for key in row.facet_keys.split())
+    known = facet_labels() if keys else {}
+    for key, n in sorted(keys.items(), key=lambda kv: (-kv[1], kv[0])):
+        prefix, _, value = key.partition(":")
+        facet = _FACET_PREFIXES.get(prefix)
+        if facet:
+            counts[facet][value] = n
+            labels[facet][value] = known.get(key, value)
+    return counts, labels
+
+
+def _hits(rows, highlights: list[str]) -> list[Hit]:
+    from search.models import SearchEntry
+
+    from .snippets import snippet
+
+    # Plain values, not model instances: this runs on every search.
+    fields = ("id", "kind", "object_id", "title", "body", "url", "extra")
+    entries = {
+        values[0]: values
+        for values in SearchEntry.objects.filter(pk__in=[row.id for row in rows]).values_list(
+            *fields
+        )
+    }
+    hits = []
+    for row in rows:
+        entry = entries.get(row.id)
+        if entry is None:  # deleted between the ranking and this query
+            continue
+        _, kind, object_id, title, body, url, extra = entry
+        hits.append(
+            Hit(
+                kind,
+                object_id,
+                title,
+                snippet(body or title, highlights),
+                url,
+                round(row.score, 6),
+                dict(extra),
+            )
+        )
+    return hits
