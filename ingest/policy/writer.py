@@ -1,0 +1,344 @@
+"""Plan and apply a parsed policy document (chapters, measures, their bureaus, tiers, themes and
+targets).
+
+To persist a new parsed field, add it to the mapping function of its model below
+(`document_values`, `chapter_values`, `measure_values`, `target_values`): planning compares it
+with what is stored and applying writes it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+
+from django.utils import timezone
+
+from policies.models import Chapter, Measure, PolicyDocument, Responsibility, Target
+
+from ..plan import BureauNames, DocumentPlan, Item, parsed_fingerprint, values_differ
+from ..types import ParsedChapter, ParsedMeasure, ParsedPolicy, ParsedTarget
+from ..writing import WriteConflict, bureau_for, lookups, update
+
+# Measure fields ingest owns; a field whose current value differs from what the last ingest
+# wrote was edited by staff and is never overwritten.
+SNAPSHOT_FIELDS = ("title", "body", "bureaus", "tiers", "themes", "targets")
+KEPT_REASON = "kept the staff edit; the document's new text was not applied"
+
+
+# --- parsed fields to model fields (one function per model) ------------------------------------
+
+
+def document_values(parsed: ParsedPolicy) -> dict:
+    return {
+        "title": parsed.title,
+        "status": parsed.status,
+        "preamble": parsed.preamble,
+        "closing": parsed.closing,
+        "effective_note": parsed.effective_note,
+        "expires_on": parsed.expires_on,
+    }
+
+
+def chapter_values(pc: ParsedChapter) -> dict:
+    return {"title": pc.title}
+
+
+def measure_values(pm: ParsedMeasure) -> dict:
+    """Measure fields written from the document that staff do not edit (no snapshot needed).
+    title and body are snapshot fields: see `measure_snapshot`."""
+    return {"responsibility_text": pm.responsibility_text}
+
+
+def target_values(pt: ParsedTarget) -> dict:
+    """`tier` is a slug here; the writer turns it into the row."""
+    return {
+        "subject": pt.subject,
+        "tier": pt.tier,
+        "quantity": pt.quantity,
+        "unit": pt.unit,
+        "year": pt.year,
+        "kind": pt.kind,
+        "comparator": pt.comparator,
+        "text": pt.text,
+    }
+
+
+# --- snapshots: what the last ingest wrote, to tell staff edits apart ---------------------------
+
+
+def _target_key(t: Target | ParsedTarget) -> list:
+    """A target as the snapshot stores it; the same for a saved row and a parsed one."""
+    return [t.subject, str(t.quantity.normalize()), t.unit, t.year, t.kind, t.comparator, t.text]
+
+
+def measure_state(measure: Measure) -> dict:
+    """The ingest-owned fields of a measure in the form the snapshot stores them."""
+    return {
+        "title": measure.title,
+        "body": measure.body,
+        "bureaus": [r.bureau_id for r in measure.responsibilities.order_by("order")],
+        "tiers": sorted(measure.tiers.values_list("slug", flat=True)),
+        "themes": sorted(measure.themes.values_list("slug", flat=True)),
+        "targets": [_target_key(t) for t in measure.targets.order_by("order", "pk")],
+    }
+
+
+def measure_snapshot(pm: ParsedMeasure, bureau_ids: list[int | None]) -> dict:
+    return {
+        "title": pm.title,
+        "body": pm.body,
+        "bureaus": bureau_ids,
+        "tiers": sorted(pm.tiers),
+        "themes": sorted(pm.themes),
+        "targets": [_target_key(t) for t in pm.targets],
+    }
+
+
+def _unique_bureaus(pm: ParsedMeasure, names: BureauNames) -> list[str]:
+    """The measure's written bureau names, one per bureau, in order."""
+    seen, result = set(), []
+    for raw in pm.bureaus:
+        canonical = names.canonical(raw)
+        if canonical not in seen:
+            seen.add(canonical)
+            result.append(raw)
+    return result
+
+
+# --- plan ----------------------------------------------------------------------------------------
+
+
+@dataclass
+class MeasureOp:
+    parsed: ParsedMeasure
+    chapter: int  # chapter number
+    pk: int | None
+    version: int | None  # the version planned against (compare-and-swap on apply)
+    apply: list[str]  # snapshot fields to write
+    bump: bool  # content changes: a new version
+    save: bool  # something to save (maybe only the snapshot)
+
+
+@dataclass
+class PolicyOps:
+    measures: list[MeasureOp] = field(default_factory=list)
+    remove_measures: list[int] = field(default_factory=list)
+    remove_chapters: list[int] = field(default_factory=list)
+
+
+def summary(parsed: ParsedPolicy) -> str:
+    return (
+        f"measures document, {len(parsed.chapters)} chapters, {len(parsed.measures)} measures, "
+        f"{sum(len(m.targets) for m in parsed.measures)} targets"
+    )
+
+
+def plan_policy(name: str, data: bytes, parsed: ParsedPolicy) -> DocumentPlan:
+    """What writing `parsed` as the document held under `name` would change. Reads only."""
+    doc = PolicyDocument.objects.filter(source_file=name).first()
+    plan = DocumentPlan(
+        name=name,
+        kind=PolicyDocument.Kind.MEASURES,
+        action="create" if doc is None else "update",
+        summary=summary(parsed),
+        parsed=parsed,
+        data=data,
+        document_id=doc.pk if doc else None,
+        warnings=list(parsed.warnings),
+        ops=PolicyOps(),
+    )
+    if doc is not None and doc.fingerprint == parsed_fingerprint(parsed):
+        plan.action = "unchanged"
+        return plan
+    if doc is None:
+        plan.created.append(Item("document", name, parsed.title))
+    elif fields := values_differ(doc, document_values(parsed)):
+        plan.changed.append(Item("document", name, parsed.title, fields))
+    for reference, title in parsed.repeals:
+        old = PolicyDocument.objects.filter(reference_number=reference).first()
+        if old is None:
+            plan.created.append(Item("document", reference, title or reference))
+        elif fields := values_differ(
+            old,
+            {"title": title or reference, "status": "已废止", "repealed_by_id": doc and doc.pk},
+        ):
+            plan.changed.append(Item("document", reference, old.title, fields))
+    names = BureauNames()
+    chapters = {c.number: c for c in doc.chapters.all()} if doc else {}
+    measures = {}
+    if doc is not None:
+        measures = {
+            m.number: m
+            for m in Measure.objects.filter(document=doc)
+            .select_related("chapter")
+            .prefetch_related("responsibilities", "tiers", "themes", "targets")
+        }
+    for pc in parsed.chapters:
+        chapter = chapters.get(pc.number)
+        if chapter is None:
+            plan.created.append(Item("chapter", str(pc.number), pc.title))
+        elif fields := values_differ(chapter, chapter_values(pc)):
+            plan.changed.append(Item("chapter", str(pc.number), pc.title, fields))
+        for pm in pc.measures:
+            plan.ops.measures.append(
+                _plan_measure(plan, pc.number, pm, measures.get(pm.number), names)
+            )
+    numbers = {pm.number for pm in parsed.measures}
+    for number, measure in sorted(measures.items()):
+        if number not in numbers:
+            plan.removed.append(Item("measure", str(number), measure.title))
+            plan.ops.remove_measures.append(measure.pk)
+    for number, chapter in sorted(chapters.items()):
+        if number not in {pc.number for pc in parsed.chapters}:
+            plan.removed.append(Item("chapter", str(number), chapter.title))
+            plan.ops.remove_chapters.append(chapter.pk)
+    plan.new_bureaus = list(names.unknown)
+    return plan
+
+
+def _plan_measure(
+    plan: DocumentPlan,
+    chapter_number: int,
+    pm: ParsedMeasure,
+    measure: Measure | None,
+    names: BureauNames,
+) -> MeasureOp:
+    new = measure_snapshot(pm, [names.id_of(raw) for raw in _unique_bureaus(pm, names)])
+    key = str(pm.number)
+    if measure is None:
+        plan.created.append(Item("measure", key, pm.title))
+        return MeasureOp(pm, chapter_number, None, None, list(SNAPSHOT_FIELDS), True, True)
+    current, snapshot = measure_state(measure), measure.ingest_snapshot or {}
+    apply = []
+    for name in SNAPSHOT_FIELDS:
+        edited = bool(snapshot) and current.get(name) != snapshot.get(name)
+        if edited:
+            if new[name] != snapshot.get(name):
+                plan.kept.append(Item("measure", key, measure.title, [name], KEPT_REASON))
+        elif current.get(name) != new[name]:
+            apply.append(name)
+    fields = list(apply) + values_differ(measure, measure_values(pm))
+    if measure.chapter.number != chapter_number:
+        fields.append("chapter")
+    if fields:
+        plan.changed.append(Item("measure", key, pm.title, fields))
+    if "targets" in apply:
+        old = {tuple(t) for t in current["targets"]}
+        fresh = {tuple(t) for t in new["targets"]}
+        for t in measure.targets.all():
+            if tuple(_target_key(t)) not in fresh:
+                plan.removed.append(Item("target", f"{key}·{t.text}", t.text))
+        for t in pm.targets:
+            if tuple(_target_key(t)) not in old:
+                plan.created.append(Item("target", f"{key}·{t.text}", t.text))
+    return MeasureOp(
+        pm,
+        chapter_number,
+        measure.pk,
+        measure.version,
+        apply,
+        bump=bool(fields),
+        save=bool(fields) or snapshot != new,
+    )
+
+
+# --- apply ---------------------------------------------------------------------------------------
+
+
+def apply_policy(plan: DocumentPlan, created_bureaus: list[str]) -> None:
+    """Write the plan (inside the caller's transaction). Raises WriteConflict when a measure's
+    version moved on since the plan was made."""
+    doc = (
+        PolicyDocument.objects.get(pk=plan.document_id)
+        if plan.document_id
+        else PolicyDocument(source_file=plan.name, kind=plan.kind)
+    )
+    parsed: ParsedPolicy = plan.parsed
+    doc.checksum = hashlib.sha256(plan.data).hexdigest()
+    if plan.action == "unchanged":
+        # The same content in other bytes (a GB18030 copy): the checksum follows the new bytes.
+        PolicyDocument.objects.filter(pk=doc.pk).update(checksum=doc.checksum)
+        return
+    for key, value in document_values(parsed).items():
+        setattr(doc, key, value)
+    doc.fingerprint = parsed_fingerprint(parsed)
+    doc.ingested_at = timezone.now()
+    doc.full_clean()
+    doc.save()
+    for reference, title in parsed.repeals:
+        old = PolicyDocument.objects.filter(reference_number=reference).first()
+        if old is None:
+            old = PolicyDocument(reference_number=reference, kind=PolicyDocument.Kind.POLICY)
+        update(old, {"title": title or reference, "status": "已废止", "repealed_by": doc})
+    tiers, themes = lookups()
+    ops = {op.parsed.number: op for op in plan.ops.measures}
+    for pc in parsed.chapters:
+        chapter, _ = Chapter.objects.get_or_create(
+            document=doc, number=pc.number, defaults=chapter_values(pc)
+        )
+        update(chapter, chapter_values(pc))
+        for pm in pc.measures:
+            _apply_measure(doc, chapter, ops[pm.number], tiers, themes, plan.name, created_bureaus)
+    Measure.objects.filter(pk__in=plan.ops.remove_measures).delete()
+    Chapter.objects.filter(pk__in=plan.ops.remove_chapters).delete()
+    plan.document_id = doc.pk
+
+
+def _apply_measure(doc, chapter, op: MeasureOp, tiers, themes, source_name, created_bureaus):
+    pm = op.parsed
+    bureaus = []
+    for raw in pm.bureaus:
+        bureau = bureau_for(raw, created_bureaus)
+        if bureau not in (b for b, _ in bureaus):
+            bureaus.append((bureau, raw))
+    new = measure_snapshot(pm, [b.pk for b, _ in bureaus])
+    if op.pk is None:
+        measure = Measure(document=doc, number=pm.number, title=pm.title, body=pm.body)
+    else:
+        measure = Measure.objects.get(pk=op.pk)
+        # The same compare-and-swap staff edits go through (policies.services.measure_update):
+        # a staff save since the plan was made is never overwritten.
+        if op.bump:
+            swapped = Measure.objects.filter(pk=op.pk, version=op.version).update(
+                version=op.version + 1
+            )
+            if not swapped:
+                raise WriteConflict(f"measure {pm.number} was edited while ingesting")
+            measure.version = op.version + 1
+        elif measure.version != op.version:
+            raise WriteConflict(f"measure {pm.number} was edited while ingesting")
+    if not op.save:
+        return
+    measure.chapter = chapter
+    for key, value in measure_values(pm).items():
+        setattr(measure, key, value)
+    if "title" in op.apply:
+        measure.title = pm.title
+    if "body" in op.apply:
+        measure.body = pm.body
+    measure.ingest_snapshot = new
+    measure._change_reason = f"导入 {source_name}"
+    measure.full_clean(exclude=["bureaus", "tiers", "themes"])
+    measure.save()
+    if "bureaus" in op.apply:
+        measure.responsibilities.all().delete()
+        for order, (bureau, raw) in enumerate(bureaus):
+            Responsibility.objects.create(
+                measure=measure,
+                bureau=bureau,
+                role=Responsibility.Role.LEAD if order == 0 else Responsibility.Role.CO,
+                order=order,
+                written_as=raw,
+            )
+    if "tiers" in op.apply:
+        measure.tiers.set([tiers[s] for s in pm.tiers])
+    if "themes" in op.apply:
+        measure.themes.set([themes[s] for s in pm.themes])
+    if "targets" in op.apply:
+        measure.targets.all().delete()
+        for order, t in enumerate(pm.targets):
+            values = target_values(t)
+            values["tier"] = tiers.get(values["tier"]) if values["tier"] else None
+            target = Target(measure=measure, order=order, **values)
+            target.full_clean()
+            target.save()

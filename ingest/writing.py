@@ -1,0 +1,93 @@
+"""What both writers share: the controlled vocabularies, bureaus by written name, small updates."""
+
+from __future__ import annotations
+
+from django.db import transaction
+
+from enterprises.models import EnterpriseTier
+from policies.models import Bureau, BureauAlias, Theme
+
+from .vocab import bureau_specs, resolve_bureau, theme_specs, tier_specs
+
+
+class WriteConflict(Exception):
+    """A record changed between planning and applying (a staff save in between); nothing of the
+    run is kept, and planning again sees the new state."""
+
+
+def update(obj, values: dict) -> bool:
+    """Set the attributes that differ, validate and save; True when something changed."""
+    changed = [k for k, v in values.items() if getattr(obj, k) != v]
+    for k in changed:
+        setattr(obj, k, values[k])
+    if changed:
+        obj.full_clean()
+        obj.save()
+    return bool(changed)
+
+
+@transaction.atomic
+def sync_vocabulary() -> int:
+    """Bureaus, aliases, tiers and themes from the data files; returns how many rows changed."""
+    changes = 0
+    for spec in bureau_specs():
+        bureau = Bureau.objects.filter(name=spec.name).first()
+        if bureau is None:
+            bureau = Bureau.objects.create(
+                name=spec.name, short_name=spec.short_name, kind=spec.kind
+            )
+            changes += 1
+        else:
+            changes += update(bureau, {"short_name": spec.short_name, "kind": spec.kind})
+        for alias in spec.aliases:
+            _, created = BureauAlias.objects.update_or_create(
+                name=alias, defaults={"bureau": bureau}
+            )
+            changes += created
+    tiers = {t.slug: t for t in EnterpriseTier.objects.all()}
+    for spec in tier_specs():
+        values = {
+            "name": spec.name,
+            "ladder": spec.ladder,
+            "rank": spec.rank,
+            "aliases": list(spec.aliases),
+        }
+        if spec.slug in tiers:
+            changes += update(tiers[spec.slug], values)
+        else:
+            tiers[spec.slug] = EnterpriseTier.objects.create(slug=spec.slug, **values)
+            changes += 1
+    for spec in tier_specs():
+        changes += update(
+            tiers[spec.slug], {"parent": tiers.get(spec.parent) if spec.parent else None}
+        )
+    for order, spec in enumerate(theme_specs()):
+        values = {"name": spec.name, "keywords": list(spec.keywords), "order": order}
+        theme = Theme.objects.filter(slug=spec.slug).first()
+        if theme is None:
+            Theme.objects.create(slug=spec.slug, **values)
+            changes += 1
+        else:
+            changes += update(theme, values)
+    return changes
+
+
+def bureau_for(name: str, created: list[str]) -> Bureau:
+    """The bureau a written name stands for; an unknown name is created (and appended to
+    `created`), never dropped."""
+    spec = resolve_bureau(name)
+    if spec is not None:
+        return Bureau.objects.get(name=spec.name)
+    bureau = Bureau.objects.named(name).first()
+    if bureau is None:
+        bureau = Bureau.objects.create(name=name, short_name=name, kind=Bureau.Kind.UNKNOWN)
+        created.append(name)
+    return bureau
+
+
+def lookups() -> tuple[dict[str, EnterpriseTier], dict[str, Theme]]:
+    """Tiers and themes by slug."""
+    return (
+        {t.slug: t for t in EnterpriseTier.objects.all()},
+        {t.slug: t for t in Theme.objects.all()},
+    )
