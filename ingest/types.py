@@ -55,14 +55,23 @@ class ParsedPolicy:
         return [m for c in self.chapters for m in c.measures]
 
 
+FIGURE_KINDS = ("result", "target", "parameter")
+FIGURE_SCOPES = ("", "per_year", "cumulative")
+
+
 @dataclass
 class ParsedFigure:
-    subject: str  # "高新技术企业"
+    subject: str  # "高新技术企业"; with its level when the sentence lists levels ("国家级…")
     quantity: Decimal  # 16600 for "1.66万家" (万/亿 multiplied out unless part of the unit)
-    unit: str  # "家", "亿元", "万元", "人", "%", "项"
+    unit: str  # "家", "亿元", "万元", "人", "%", "项", "倍", "名" (a rank)
     text: str  # the exact source clause
     year: int | None = None  # the year the figure describes
     tier: str | None = None
+    qualifier: str = ""  # "余", "超过", "近", "以上", "左右", "约", "不少于"…; "" when exact
+    kind: str = "result"  # one of FIGURE_KINDS: a reported result, a target, a policy parameter
+    scope: str = ""  # one of FIGURE_SCOPES: "per_year" (每年), "cumulative" (累计)
+    year_assumed: bool = False  # no year in the sentence: `year` is the document's
+    quantity_max: Decimal | None = None  # upper end of a range ("10%-20%": 10, max 20)
 
 
 @dataclass
@@ -77,11 +86,14 @@ class ParsedSection:
     figures: list[ParsedFigure] = field(default_factory=list)
 
 
+REPLY_KINDS = ("cppcc_proposal", "npc_suggestion", "unknown")
+
+
 @dataclass
 class ParsedReply:
     title: str
-    proposal_number: str | None  # "20250597"
-    session: str  # "十四届四次会议", or ""
+    proposal_number: str | None  # "20250597", "JY20250126", "21" (第21号提案)
+    session: str  # "十四届四次会议", "市十五届人大五次会议", or ""
     date: dt.date | None  # published or signed
     bureau: str | None  # raw name of the answering bureau, None when the text says only "我局"
     co_bureaus: list[str]  # raw names after 会同
@@ -91,4 +103,7 @@ class ParsedReply:
     signature: str = ""  # the signing bureau line, if any
     published_at: dt.datetime | None = None
     source_office: str = ""  # "办公室" from "来源:"
+    kind: str = "unknown"  # one of REPLY_KINDS, from what the reply says
+    proposal_title: str = ""  # the 《…》 the reply answers: "关于…的建议"
+    addressee: str = ""  # "曹建民代表", "XX委员" from an addressee line
     warnings: list[str] = field(default_factory=list)
