@@ -1,7 +1,8 @@
 """A cache for the measures list, the API's busiest and costliest page.
 
 A rendered JSON page is kept under its full URL together with the *data version* it shows,
-derived from the database: how many measures there are and when any last changed. The version
+derived from the database: how many measures there are, when any last changed and the sum of
+the bureaus' contact-card versions. The version
 itself lives in the shared cache (Redis when REDIS_URL is set), so no app process keeps state of
 its own: every save of a measure, target or responsibility deletes it at once and again when the
 transaction commits, and the next request anywhere reads it afresh with one cheap query.
@@ -21,7 +22,7 @@ from django.dispatch import receiver
 from django.http import HttpResponse
 from rest_framework.renderers import JSONRenderer
 
-from policies.models import Measure, Responsibility, Target
+from policies.models import Bureau, Measure, Responsibility, Target
 
 VERSION_KEY = "api-list:measures-version"
 VERSION_SECONDS = 2
@@ -39,10 +40,15 @@ def measures_version(cached: str | None = None) -> str:
     if version is None:
         # Plain SQL: compiling the equivalent ORM aggregate costs more than the query itself.
         table = connection.ops.quote_name(Measure._meta.db_table)
+        bureaus = connection.ops.quote_name(Bureau._meta.db_table)
         with connection.cursor() as cursor:
-            cursor.execute(f"SELECT COUNT(*), MAX(updated_at) FROM {table}")
-            count, changed = cursor.fetchone()
-        version = f"{count}:{changed}"
+            # Every contact-card edit bumps its bureau's version, so the sum moves with them.
+            cursor.execute(
+                f"SELECT COUNT(*), MAX(updated_at), "
+                f"(SELECT COALESCE(SUM(version), 0) FROM {bureaus}) FROM {table}"
+            )
+            count, changed, cards = cursor.fetchone()
+        version = f"{count}:{changed}:{cards}"
         cache.set(VERSION_KEY, version, VERSION_SECONDS)
     return version
 
@@ -55,6 +61,7 @@ def measures_version(cached: str | None = None) -> str:
 @receiver(post_delete, sender=Responsibility)
 @receiver(m2m_changed, sender=Measure.tiers.through)
 @receiver(m2m_changed, sender=Measure.themes.through)
+@receiver(post_save, sender=Bureau)  # the measures list shows each bureau's contact card
 def forget_measures_version(**kwargs) -> None:
     """A measure changed: every process reads the version again. Again after the commit, so a
     version read by another process before the commit (the old data) does not outlive it."""

@@ -10,7 +10,7 @@ from rest_framework.views import exception_handler as drf_exception_handler
 
 class PreconditionRequired(exceptions.APIException):
     status_code = status.HTTP_428_PRECONDITION_REQUIRED
-    default_detail = "修改需要 If-Match 请求头（取自该措施最近一次 GET 的 ETag）。"
+    default_detail = "修改需要 If-Match 请求头（取自该对象最近一次 GET 的 ETag）。"
     default_code = "precondition_required"
 
 

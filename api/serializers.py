@@ -8,6 +8,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from enterprises.models import EnterpriseTier
+from policies.contacts import bureau_contact
 from policies.guide import GUIDE_FIELDS, measure_guide
 from policies.models import Bureau, Measure, PolicyDocument, Responsibility, Target, Theme
 from replies.models import Reply, ReplySection, ReportedFigure
@@ -65,16 +66,50 @@ class BureauRefSerializer(serializers.Serializer):
     name = serializers.CharField(read_only=True, label="单位全称")
 
 
+class ContactSerializer(serializers.Serializer):
+    """A bureau's contact card (联系方式), filled in by its staff: empty strings where unknown."""
+
+    office = serializers.CharField(
+        required=False, allow_blank=True, allow_null=True, max_length=100, label="联系处室"
+    )
+    phone = serializers.CharField(
+        required=False, allow_blank=True, allow_null=True, max_length=50, label="联系电话"
+    )
+    address = serializers.CharField(
+        required=False, allow_blank=True, allow_null=True, max_length=200, label="办公地址"
+    )
+    website = serializers.CharField(
+        required=False, allow_blank=True, allow_null=True, max_length=200, label="网站"
+    )
+    hours = serializers.CharField(
+        required=False, allow_blank=True, allow_null=True, max_length=100, label="办公时间"
+    )
+
+    def to_internal_value(self, data):
+        if isinstance(data, dict):
+            extra = sorted(set(data) - set(self.fields))
+            if extra:
+                accepted = "、".join(self.fields)
+                raise serializers.ValidationError(
+                    {key: f"未知的字段；可修改的是 {accepted}。" for key in extra}
+                )
+        return super().to_internal_value(data)
+
+    def to_representation(self, instance):
+        return bureau_contact(instance)
+
+
 class ResponsibilitySerializer(serializers.ModelSerializer):
-    """A responsible bureau as the measure names it, with its role (lead or co)."""
+    """A responsible bureau as the measure names it, with its role (lead or co) and its card."""
 
     id = serializers.IntegerField(source="bureau_id", read_only=True, label="单位编号")
     name = serializers.CharField(source="bureau.name", read_only=True, label="单位全称")
     short_name = serializers.CharField(source="bureau.short_name", read_only=True, label="简称")
+    contact = ContactSerializer(source="bureau", read_only=True)
 
     class Meta:
         model = Responsibility
-        fields = ["id", "name", "short_name", "role"]
+        fields = ["id", "name", "short_name", "role", "contact"]
 
 
 class TierRefSerializer(serializers.ModelSerializer):
@@ -158,6 +193,7 @@ class BureauSerializer(serializers.ModelSerializer):
     )
     measure_count = serializers.IntegerField(read_only=True, label="负责的措施数")
     lead_count = serializers.IntegerField(read_only=True, label="牵头的措施数")
+    contact = ContactSerializer(source="*", read_only=True)
     url = PageURLField()
 
     class Meta:
@@ -170,8 +206,11 @@ class BureauSerializer(serializers.ModelSerializer):
             "kind",
             "measure_count",
             "lead_count",
+            "contact",
+            "version",
             "url",
         ]
+        read_only_fields = fields
 
 
 class TierSerializer(serializers.ModelSerializer):
@@ -349,6 +388,24 @@ class MeasureWriteSerializer(serializers.Serializer):
             if key in guide:
                 data[name] = guide[key] or ""
         return data
+
+
+class BureauWriteSerializer(serializers.Serializer):
+    """What a PATCH of a bureau may change: its contact card (only the fields given change)."""
+
+    contact = ContactSerializer(required=True)
+
+    def to_internal_value(self, data):
+        if isinstance(data, dict):
+            extra = sorted(set(data) - {"contact"})
+            if extra:
+                raise serializers.ValidationError(
+                    {key: "只能修改 contact（联系方式）。" for key in extra}
+                )
+        return super().to_internal_value(data)
+
+    def service_data(self) -> dict:
+        return {key: value or "" for key, value in self.validated_data["contact"].items()}
 
 
 # ----- search and statistics (not models: plain shapes for the schema and the CSV)

@@ -12,6 +12,7 @@ from rest_framework import mixins, permissions, viewsets
 from rest_framework.response import Response
 
 from enterprises.models import EnterpriseTier
+from policies.contacts import BureauVersionConflict, bureau_contact_update, user_can_edit_bureau
 from policies.models import Bureau, Measure, PolicyDocument, Target, Theme
 from policies.services import VersionConflict, measure_update, user_can_edit_measure
 from replies.models import Reply, ReplySection, ReportedFigure
@@ -26,26 +27,40 @@ class ReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
     filter_backends = [DjangoFilterBackend, filters.StableOrderingFilter]
 
 
+def etag_of(obj) -> str:
+    # Strong: every edit (and every ingest that changes a measure) bumps `version`, the thing
+    # If-Match guards. The model's name keeps a measure's tag from passing for a bureau's.
+    return f'"{obj._meta.model_name}-{obj.pk}-v{obj.version}"'
+
+
 def measure_etag(measure: Measure) -> str:
-    # Strong: every edit and every ingest that changes the measure bumps `version`, the thing
-    # If-Match guards.
-    return f'"measure-{measure.pk}-v{measure.version}"'
+    return etag_of(measure)
 
 
-_ETAG = re.compile(r'^(?:W/)?"measure-(\d+)-v(\d+)"$')
+_ETAG = re.compile(r'^(?:W/)?"([a-z]+)-(\d+)-v(\d+)"$')
 
 
-def expected_version(header: str | None, measure: Measure) -> int:
+def expected_version(header: str | None, obj) -> int:
     """The version the client last saw, from `If-Match` (RFC 9110 §13.1.1)."""
     if not header:
         raise PreconditionRequired()
     if header.strip() == "*":
-        return measure.version
+        return obj.version
     for tag in header.split(","):
         found = _ETAG.match(tag.strip())
-        if found and int(found[1]) == measure.pk:
-            return int(found[2])
-    raise PreconditionFailed(etag=measure_etag(measure))
+        if found and found[1] == obj._meta.model_name and int(found[2]) == obj.pk:
+            return int(found[3])
+    raise PreconditionFailed(etag=etag_of(obj))
+
+
+def if_match_parameter(example: str) -> OpenApiParameter:
+    return OpenApiParameter(
+        "If-Match",
+        OpenApiTypes.STR,
+        OpenApiParameter.HEADER,
+        required=True,
+        description=f"The ETag from the last GET, e.g. {example}",
+    )
 
 
 class CanEditMeasure(permissions.BasePermission):
@@ -88,15 +103,7 @@ class MeasureViewSet(
     @extend_schema(
         summary="Edit a measure (token of its bureau's staff, If-Match with the current ETag)",
         request=serializers.MeasureWriteSerializer,
-        parameters=[
-            OpenApiParameter(
-                "If-Match",
-                OpenApiTypes.STR,
-                OpenApiParameter.HEADER,
-                required=True,
-                description='The ETag from the last GET, e.g. "measure-5-v2"',
-            )
-        ],
+        parameters=[if_match_parameter('"measure-5-v2"')],
         responses={
             200: serializers.MeasureSerializer,
             **{code: ERROR for code in (400, 401, 403, 404, 412, 428)},
@@ -124,12 +131,69 @@ class MeasureViewSet(
         return Response(self.get_serializer(fresh).data, headers={"ETag": measure_etag(fresh)})
 
 
-class BureauViewSet(ReadOnlyViewSet):
+class CanEditBureau(permissions.BasePermission):
+    message = "您不是该单位的工作人员，不能修改其联系方式。"
+
+    def has_object_permission(self, request, view, obj):
+        return request.method in permissions.SAFE_METHODS or user_can_edit_bureau(request.user, obj)
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Bureaus with their contact cards"),
+    retrieve=extend_schema(
+        summary="One bureau (sends an ETag)",
+        responses={200: serializers.BureauSerializer, 404: ERROR},
+    ),
+)
+class BureauViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     queryset = Bureau.objects.with_measure_counts().prefetch_related("aliases")
     serializer_class = serializers.BureauSerializer
     filterset_class = filters.BureauFilter
+    filter_backends = ReadOnlyViewSet.filter_backends
     ordering_fields = ["name", "short_name", "measure_count", "lead_count", "id"]
     ordering = ["name"]
+    permission_classes = [permissions.IsAuthenticatedOrReadOnly, CanEditBureau]
+    http_method_names = ["get", "patch", "head", "options"]
+
+    def retrieve(self, request, *args, **kwargs):
+        bureau = self.get_object()
+        etag = etag_of(bureau)
+        if request.headers.get("If-None-Match") == etag:
+            return Response(status=304, headers={"ETag": etag})
+        return Response(self.get_serializer(bureau).data, headers={"ETag": etag})
+
+    @extend_schema(
+        summary="Edit a bureau's contact card (token of its staff, If-Match with the current ETag)",
+        request=serializers.BureauWriteSerializer,
+        parameters=[if_match_parameter('"bureau-3-v2"')],
+        responses={
+            200: serializers.BureauSerializer,
+            **{code: ERROR for code in (400, 401, 403, 404, 412, 428)},
+        },
+    )
+    def partial_update(self, request, *args, **kwargs):
+        bureau = self.get_object()  # 401/403 come from the permission classes
+        version = expected_version(request.headers.get("If-Match"), bureau)
+        if version != bureau.version:
+            raise PreconditionFailed(
+                "联系方式已被他人修改：请重新获取后再提交。", etag=etag_of(bureau)
+            )
+        write = serializers.BureauWriteSerializer(data=request.data)
+        write.is_valid(raise_exception=True)
+        try:
+            bureau_contact_update(
+                bureau=bureau,
+                user=request.user,
+                data=write.service_data(),
+                expected_version=version,
+                reason="API",
+            )
+        except BureauVersionConflict as conflict:
+            raise PreconditionFailed(
+                "联系方式已被他人修改：请重新获取后再提交。", etag=etag_of(conflict.current)
+            ) from conflict
+        fresh = self.get_queryset().get(pk=bureau.pk)
+        return Response(self.get_serializer(fresh).data, headers={"ETag": etag_of(fresh)})
 
 
 class TierViewSet(ReadOnlyViewSet):

@@ -86,6 +86,11 @@ class FinderMatch:
     untargeted: bool  # names no tier at all, so it is open to every enterprise
     focus: int = 0  # how much the measure speaks of the picked needs (the tie-breaker)
 
+    @property
+    def co_count(self) -> int:
+        """How many bureaus take part without leading (their phones fold away on the page)."""
+        return sum(r.role != "lead" for r in self.measure.responsibilities.all())
+
 
 @dataclass
 class FinderResult:

@@ -2,6 +2,7 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from .admin_edit import ReadOnlyAdminMixin, ServiceEditAdminMixin
+from .contacts import CONTACT_FIELDS
 from .models import (
     Bureau,
     BureauAlias,
@@ -21,11 +22,14 @@ class BureauAliasInline(admin.TabularInline):
 
 
 @admin.register(Bureau)
-class BureauAdmin(admin.ModelAdmin):
-    list_display = ["name", "short_name", "kind"]
+class BureauAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "short_name", "kind", "contact_phone"]
     list_filter = ["kind"]
     search_fields = ["name", "short_name", "aliases__name"]
     inlines = [BureauAliasInline]
+    # The contact card is edited at /staff/bureaus/<id>/contact/ (policies.contacts), so that
+    # versions, history and the lost-update check hold for every editor.
+    readonly_fields = [*CONTACT_FIELDS, "version"]
 
 
 @admin.register(PolicyDocument)

@@ -12,6 +12,7 @@ from django import forms
 
 from enterprises.models import EnterpriseTier
 
+from .contacts import CONTACT_FIELDS
 from .guide import GUIDE_FIELDS
 from .history import TARGET_KEYS, live_state
 from .models import Bureau, Measure, Responsibility, Target, Theme
@@ -164,3 +165,33 @@ class EditForms:
                 self.measure.add_error(name, errors)
             else:
                 self.measure.add_error(None, errors)
+
+
+class ContactForm(forms.Form):
+    """A bureau's contact card; saving goes through `bureau_contact_update`."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    contact_office = Bureau._meta.get_field("contact_office").formfield()
+    contact_phone = Bureau._meta.get_field("contact_phone").formfield(
+        validators=[validate_phone], help_text="如 027-85551234；多个号码用“、”分隔"
+    )
+    contact_address = Bureau._meta.get_field("contact_address").formfield()
+    contact_website = Bureau._meta.get_field("contact_website").formfield(
+        assume_scheme="https", help_text="如 https://jxj.wuhan.gov.cn/"
+    )
+    contact_hours = Bureau._meta.get_field("contact_hours").formfield()
+
+    def __init__(self, bureau: Bureau, data=None):
+        initial = {name: getattr(bureau, name) for name in CONTACT_FIELDS}
+        super().__init__(data, initial={**initial, "version": bureau.version})
+
+    def service_data(self) -> dict[str, Any]:
+        return {key: self.cleaned_data[name] for name, key in CONTACT_FIELDS.items()}
+
+    def add_service_errors(self, exc) -> None:
+        fields = {key: name for name, key in CONTACT_FIELDS.items()}
+        if not hasattr(exc, "error_dict"):
+            self.add_error(None, exc.messages)
+            return
+        for key, errors in exc.message_dict.items():
+            self.add_error(fields.get(key), errors)

@@ -6,6 +6,7 @@ fields in the same order, each marked “暂未提供” until staff provide it.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from .models import Measure
@@ -23,6 +24,64 @@ GUIDE_FIELDS: dict[str, str] = {
     "guide_phone": "phone",
     "guide_address": "address",
 }
+
+
+def guide_filled(measure: Measure) -> int:
+    """How many of the guide's fields staff have filled in."""
+    return sum(bool(getattr(measure, name).strip()) for name in GUIDE_FIELDS)
+
+
+def guide_missing(measure: Measure) -> list[str]:
+    """The labels of the fields still to fill in, in the guide's order."""
+    return [
+        str(Measure._meta.get_field(name).verbose_name)
+        for name in GUIDE_FIELDS
+        if not getattr(measure, name).strip()
+    ]
+
+
+@dataclass
+class BureauGuideShare:
+    """A bureau's part of the guide work: the measures it leads and co-leads and how far their
+    guides are filled in (the lead bureau writes the guide; co-leads are listed for context)."""
+
+    bureau: Any
+    led: int = 0
+    led_complete: int = 0
+    fields_filled: int = 0
+    co: int = 0
+
+    @property
+    def fields_total(self) -> int:
+        return self.led * len(GUIDE_FIELDS)
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.fields_filled / self.fields_total) if self.fields_total else 100
+
+    @property
+    def gaps(self) -> int:
+        return self.led - self.led_complete
+
+
+def guide_shares(measures) -> list[BureauGuideShare]:
+    """Per bureau, from measures with their responsibilities prefetched: least filled first."""
+    shares: dict[int, BureauGuideShare] = {}
+    for measure in measures:
+        filled = guide_filled(measure)
+        for duty in measure.responsibilities.all():
+            share = shares.setdefault(duty.bureau_id, BureauGuideShare(duty.bureau))
+            if duty.role == "lead":
+                share.led += 1
+                share.fields_filled += filled
+                share.led_complete += filled == len(GUIDE_FIELDS)
+            else:
+                share.co += 1
+    return sorted(
+        # Bureaus that lead nothing have no guide to write: last.
+        shares.values(),
+        key=lambda s: (s.led == 0, s.percent, -s.gaps, -s.led, s.bureau.name),
+    )
 
 
 def guide_provided(measure: Measure) -> bool:

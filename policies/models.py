@@ -139,7 +139,20 @@ class Bureau(models.Model):
     name = models.CharField("全称", max_length=100, unique=True)
     short_name = models.CharField("简称", max_length=50, db_index=True)
     kind = models.CharField("类型", max_length=30, choices=Kind.choices)
+    # The contact card (联系方式): filled in by the bureau's own staff, never by ingest (the
+    # documents give no phone numbers). Edited through policies.contacts.bureau_contact_update.
+    contact_office = models.CharField("联系处室", max_length=100, blank=True)
+    contact_phone = models.CharField(
+        "联系电话", max_length=50, blank=True, validators=[validate_phone]
+    )
+    contact_address = models.CharField("办公地址", max_length=200, blank=True)
+    contact_website = models.URLField("网站", max_length=200, blank=True)
+    contact_hours = models.CharField(
+        "办公时间", max_length=100, blank=True, help_text="如：工作日 9:00–12:00，13:30–17:30"
+    )
+    version = models.PositiveIntegerField("版本", default=1)
 
+    history = HistoricalRecords()
     objects = BureauQuerySet.as_manager()
 
     class Meta:

@@ -10,7 +10,15 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from .forms import EditForms
+from .contacts import (
+    CONTACT_FIELDS,
+    BureauVersionConflict,
+    bureau_contact_update,
+    editable_bureaus,
+    user_can_edit_bureau,
+)
+from .forms import ContactForm, EditForms
+from .guide import GUIDE_FIELDS, guide_filled, guide_shares
 from .history import (
     LABELS,
     Names,
@@ -19,7 +27,7 @@ from .history import (
     measure_versions,
     state_from_data,
 )
-from .models import Measure
+from .models import Bureau, Measure
 from .reports import SearchReport, user_can_see_search_report
 from .services import (
     VersionConflict,
@@ -47,14 +55,28 @@ def _editable(request: HttpRequest, pk: int) -> Measure | HttpResponse:
 @require_safe
 @login_required
 def workspace(request: HttpRequest) -> HttpResponse:
-    measures = editable_measures(request.user).for_list().order_by("document", "number")
+    measures = list(editable_measures(request.user).for_list().order_by("document", "number"))
+    # The gaps first: the guides with the fewest fields filled in, then in the document's order.
+    measures.sort(key=guide_filled)
     bureaus = [m.bureau for m in request.user.bureau_memberships.select_related("bureau")]
+    shares = guide_shares(measures)
+    if not request.user.is_superuser:
+        shares = [s for s in shares if s.bureau in bureaus]
     return render(
         request,
         "staff/workspace.html",
         {
             "measures": measures,
             "bureaus": bureaus,
+            # Superusers see the cards of the bureaus named in some measure, staff their own.
+            "cards": bureaus
+            if not request.user.is_superuser
+            else editable_bureaus(request.user)
+            .filter(responsibilities__isnull=False)
+            .distinct()
+            .order_by("name"),
+            "shares": shares,
+            "guide_size": len(GUIDE_FIELDS),
             "can_see_searches": user_can_see_search_report(request.user),
         },
     )
@@ -172,3 +194,58 @@ def search_report(request: HttpRequest) -> HttpResponse:
     if not 1 <= days <= 366:
         return HttpResponseBadRequest("days 应为 1 到 366 之间的整数。")
     return render(request, "staff/search_report.html", {"report": SearchReport.build(days=days)})
+
+
+def _card_history(bureau: Bureau) -> list[dict]:
+    """The card's versions, newest first, each with the fields it changed (from, to)."""
+    records = list(bureau.history.select_related("history_user").order_by("history_date"))
+    entries, before = [], None
+    for record in records:
+        changes = [
+            (str(Bureau._meta.get_field(name).verbose_name), getattr(before, name), value)
+            for name in CONTACT_FIELDS
+            if (value := getattr(record, name)) != (getattr(before, name) if before else "")
+        ]
+        if changes or before is None:
+            entries.append({"record": record, "changes": changes})
+        before = record
+    return entries[::-1]
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def bureau_contact_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    bureau = get_object_or_404(Bureau, pk=pk)
+    if not user_can_edit_bureau(request.user, bureau):
+        return forbidden(request, "您不是该单位的工作人员，不能修改其联系方式。")
+    form = ContactForm(bureau, data=request.POST if request.method == "POST" else None)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = bureau_contact_update(
+                bureau=bureau,
+                user=request.user,
+                data=form.service_data(),
+                expected_version=form.cleaned_data["version"],
+            )
+        except BureauVersionConflict as conflict:
+            # Nothing saved: offer this editor's values again on top of the current version.
+            data = request.POST.copy()
+            data["version"] = conflict.current.version
+            form = ContactForm(conflict.current, data=data)
+            form.is_valid()
+            form.add_error(
+                None, "联系方式已被他人修改，未保存。请核对下方历史中的最新内容后再提交。"
+            )
+            bureau, status = conflict.current, 409
+        except ValidationError as exc:
+            form.add_service_errors(exc)
+        else:
+            messages.success(
+                request, f"联系方式已保存（版本 {saved.version}），网站和接口即时更新。"
+            )
+            return redirect("staff:bureau_contact", pk=bureau.pk)
+    if request.method == "POST" and status == 200:
+        status = 400
+    context = {"bureau": bureau, "form": form, "history": _card_history(bureau)}
+    return render(request, "staff/contact.html", context, status=status)

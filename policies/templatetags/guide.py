@@ -1,7 +1,9 @@
 from django import template
 
-from policies.guide import guide_items, guide_provided
+from policies.guide import guide_filled, guide_items, guide_missing, guide_provided
 
 register = template.Library()
 register.filter("guide_items", guide_items)
 register.filter("guide_provided", guide_provided)
+register.filter("guide_filled", guide_filled)
+register.filter("guide_missing", guide_missing)
