@@ -15,8 +15,9 @@ class ParsedTarget:
     kind: str  # "cumulative" (by a year), "per_year", "threshold", "money"
     text: str  # the exact source clause, e.g. "4000家专精特新中小企业"
     year: int | None = None  # 2028 for "到2028年"
-    comparator: str = ""  # "", "以上", "不少于", "左右", "以下", "不超过"
+    comparator: str = ""  # the qualifier ("以上", "不少于", "左右", …): see ingest/qualifiers.py
     tier: str | None = None  # tier slug when the subject is a tier
+    per: str = ""  # "每条产业链": asked of each chain (park, district …), "" for the whole city
 
 
 @dataclass

@@ -11,6 +11,7 @@ from django.db.models import Q, QuerySet
 from django.http import QueryDict
 
 from enterprises.models import EnterpriseTier
+from ingest import references
 from replies.models import Reply
 
 from .models import Bureau, BureauAlias, Chapter, Measure, PolicyDocument, Responsibility, Theme
@@ -26,10 +27,6 @@ MAX_QUERY_CHARS = 200
 MAX_PAGE = 1000
 
 PROPOSAL_RE = re.compile(r"^(?:市政协)?(?:第)?(\d{8})(?:号)?(?:提案)?(?:的答复)?$")
-# 武政规〔2022〕23号 as people type it: any bracket pair, optional spaces, half- or full-width.
-REFERENCE_RE = re.compile(
-    r"^(\S{1,12}?)\s*[〔\[【(（［]\s*(\d{4})\s*[〕\]】)）］]\s*(\d{1,4})\s*号?$"
-)
 
 
 def clean_text(value: str | None, max_chars: int = MAX_QUERY_CHARS) -> str:
@@ -70,11 +67,7 @@ def tier_from_param(value: str) -> EnterpriseTier | None:
 
 def normalise_reference(text: str) -> str | None:
     """武政规[2022]23号 → 武政规〔2022〕23号; None when the text is not a document reference."""
-    match = REFERENCE_RE.match(unicodedata.normalize("NFKC", text).replace(" ", ""))
-    if not match:
-        return None
-    issuer, year, number = match.groups()
-    return f"{issuer}〔{year}〕{int(number)}号"
+    return references.normalise(text)
 
 
 def shortcut_url(query: str) -> str | None:

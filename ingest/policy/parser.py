@@ -30,6 +30,7 @@ import re
 import cn2an
 
 from ..errors import IngestError
+from ..references import repealed_references
 from ..text import clean_lines, paragraphs
 from ..types import ParsedChapter, ParsedMeasure, ParsedPolicy
 from ..vocab import find_themes, find_tiers
@@ -53,9 +54,6 @@ _CLOSING_RE = re.compile(
 )
 _EFFECTIVE_RE = re.compile(r"自[^，。；]{1,15}?起(?:施行|执行|实施)")
 _EXPIRES_RE = re.compile(r"有效期至\s*(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
-_REF = r"[^（）()《》]*?[〔\[【]\s*\d{4}\s*[〕\]】]\s*\d+\s*号"
-_REPEAL_RE = re.compile(rf"《(?P<title>[^《》]+)》\s*[（(]\s*(?P<ref>{_REF})\s*[）)]")
-_BARE_REF_RE = re.compile(rf"[（(]\s*(?P<ref>{_REF})\s*[）)]")
 _HEADING_END = "。！？"
 
 
@@ -182,16 +180,9 @@ def _closing_facts(closing: str) -> tuple[str, dt.date | None, list[tuple[str, s
         except ValueError:
             warnings.append(f"closing: {match.group(0)} is not a valid date")
     repeals: list[tuple[str, str]] = []
-    for sentence in re.findall(r"[^。]+", closing):
-        if "废止" not in sentence:
-            continue
-        for match in _REPEAL_RE.finditer(sentence):
-            repeals.append((re.sub(r"\s", "", match.group("ref")), match.group("title")))
-        known = {ref for ref, _ in repeals}
-        for match in _BARE_REF_RE.finditer(sentence):
-            ref = re.sub(r"\s", "", match.group("ref"))
-            if ref not in known:
-                repeals.append((ref, ""))
+    for ref in repealed_references(closing):
+        if ref.reference not in (r for r, _ in repeals):
+            repeals.append((ref.reference, ref.title))
     return (effective.group(0) if effective else ""), expires_on, repeals, warnings
 
 

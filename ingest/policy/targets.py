@@ -8,7 +8,12 @@ source order, a `ParsedTarget` for every quantity that is a commitment rather th
 
   - "per_year": "每年" / "年均" / "每年度" earlier in the sentence;
   - "cumulative": "到2028年" / "至2028年" / "2028年底前" earlier in the sentence (`year` set), or,
-    without a time frame, a count with a comparator ("不少于", "以上", "左右"…; `year` None).
+    without a time frame, a count with a qualifier ("不少于", "以上", "左右"…; `year` None).
+
+  A "每条产业链" / "每个园区" / "每家企业" earlier in the sentence is kept as `per`: the quantity is
+  asked of each chain (park, enterprise …), not of the city ("力争每条产业链每年培育专精特新中小企业
+  20家以上" is 20 a year per chain, at least). The qualifier words and their canonical forms
+  live in `ingest/qualifiers.py` (kept in `comparator`).
 
   So "“创客中国”…500强", "1 名同行业专家", "“1+1”", "ISO56005", "“965”", "五个中心",
   "每完成一家试点企业验收" and other numbers in names or slogans yield nothing: they have no
@@ -41,6 +46,7 @@ from functools import cache
 
 import cn2an
 
+from .. import qualifiers
 from ..text import strip_quotes
 from ..types import ParsedTarget
 from ..vocab import find_tiers, tier_specs
@@ -66,35 +72,16 @@ _COUNT_UNITS = (
     "件",
     "%",
 )
-_PRE_COMPARATORS = {
-    "不少于": "不少于",
-    "不低于": "不少于",
-    "至少": "不少于",
-    "不超过": "不超过",
-    "最高": "不超过",
-    "最多": "不超过",
-    "超过": "以上",
-}
-_POST_COMPARATORS = {
-    "及以上": "以上",
-    "以上": "以上",
-    "左右": "左右",
-    "以下": "以下",
-    "以内": "以下",
-}
-
 _AMOUNT_RE = re.compile(
-    "(?P<pre>" + "|".join(_PRE_COMPARATORS) + ")?"
+    f"(?P<pre>{qualifiers.BEFORE_PATTERN})?"
     # The number must not continue a word, code, other number or quoted slogan.
     rf"(?<![\dA-Za-z.+\-“\"第每{_CN_NUM_CHARS}])"
     + _NUMBER
-    + r"\s?(?P<mag>[万亿])?(?P<approx>余|多)?"
+    + rf"\s?(?P<mag>[万亿])?(?P<approx>{qualifiers.APPROXIMATE_PATTERN})?"
     + "(?P<unit>元|"
     + "|".join(map(re.escape, _COUNT_UNITS))
     + ")"
-    + "(?P<post>"
-    + "|".join(_POST_COMPARATORS)
-    + ")?"
+    + f"(?P<post>{qualifiers.AFTER_PATTERN})?"
     + '(?![性”"])'
 )
 _RENT_FREE_RE = re.compile(
@@ -107,8 +94,16 @@ _DISCOUNT_RE = re.compile(
 )
 _SENTENCE_RE = re.compile(r"[^。！？；]+[。！？；]?")
 _PER_YEAR_RE = re.compile(r"每年|年均|每一年")
+# "每条产业链", "每个园区", "每家企业": the quantity is asked of each of these, not of the city.
+_PER_UNIT_RE = re.compile(
+    r"每(?:一)?(?:条|个|家|所|座|类|项|位)?"
+    r"(?:产业链|链|园区|开发区|区|街道|县|市州|行业|产业集群|集群|企业|项目|高校|平台|基地)"
+)
 _BY_YEAR_RE = re.compile(
     r"(?:到|至|截至|截止到?)\s?(?P<a>\d{4})\s?年|(?P<b>\d{4})\s?年(?:底|末)?(?:前|以前)"
+)
+_CAP_BEFORE_VERB_RE = re.compile(
+    r"(?P<q>最高|最多|不超过|不高于)(?:给予|一次性|补助|奖励|资助|补贴|支持|奖补|贴息)+$"
 )
 _CLAUSE_BOUNDARY = "，。；：、！？,;:"
 _SUBJECT_END = _CLAUSE_BOUNDARY + "（("
@@ -209,6 +204,12 @@ def _time_frame(before: str) -> tuple[str, int | None] | None:
     return None
 
 
+def _per_unit(before: str) -> str:
+    """The last "每条产业链"-like phrase earlier in the sentence, as written, or ""."""
+    found = list(_PER_UNIT_RE.finditer(before))
+    return found[-1].group(0) if found else ""
+
+
 def _amount_target(sentence: str, m: re.Match[str]) -> ParsedTarget | None:
     try:
         quantity = _number(m.group("num"))
@@ -220,13 +221,11 @@ def _amount_target(sentence: str, m: re.Match[str]) -> ParsedTarget | None:
         unit = (mag or "") + unit
     elif mag:
         quantity *= {"万": 10_000, "亿": 100_000_000}[mag]
-    comparator = ""
-    if m.group("pre"):
-        comparator = _PRE_COMPARATORS[m.group("pre")]
-    elif m.group("post"):
-        comparator = _POST_COMPARATORS[m.group("post")]
-    elif m.group("approx"):
-        comparator = "以上"
+    comparator = qualifiers.canonical(m.group("pre"), m.group("approx"), m.group("post"))
+    # "最高补助100万元": the cap comes before the verb
+    cap = None if comparator or not money else _CAP_BEFORE_VERB_RE.search(sentence, 0, m.start())
+    if cap:
+        comparator = qualifiers.BEFORE[cap.group("q")]
 
     before = sentence[: m.start()]
     clause_start = _clause_start(sentence, m.start())
@@ -239,6 +238,7 @@ def _amount_target(sentence: str, m: re.Match[str]) -> ParsedTarget | None:
             return None  # a number in passing, not a commitment
         kind, year = frame or ("cumulative", None)
 
+    per = _per_unit(before)
     tier = None
     tail_end = _clause_end(sentence, m.end())
     tail = sentence[m.end() : tail_end].strip()
@@ -270,6 +270,7 @@ def _amount_target(sentence: str, m: re.Match[str]) -> ParsedTarget | None:
         year=year,
         comparator=comparator,
         tier=tier,
+        per=per,
     )
 
 

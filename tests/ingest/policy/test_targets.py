@@ -119,6 +119,17 @@ def test_measure_12_asks_each_chain_for_20_specialised_and_1_little_giant_a_year
     assert targets[12][0].text == "专精特新中小企业20家以上"
 
 
+def test_measure_12_targets_are_per_chain_not_city_wide(targets):
+    assert [(t.per, t.kind, t.comparator) for t in targets[12]] == [
+        ("每条产业链", "per_year", "以上"),
+        ("每条产业链", "per_year", "以上"),
+    ]
+
+
+def test_the_city_wide_targets_have_no_per_unit(targets):
+    assert {t.per for n in (1, 20, 22, 23) for t in targets[n]} == {""}
+
+
 def test_measure_20_holds_at_least_10_job_fairs_and_3000_postings_a_year(targets):
     fairs = by_text(targets[20], "招聘活动不少于10场")
     assert (fairs.subject, fairs.quantity, fairs.unit) == ("招聘活动", 10, "场")
@@ -196,7 +207,7 @@ def test_wan_before_yuan_stays_in_the_unit():
         50,
         "万元",
         "money",
-        "不超过",
+        "最高",
     )
 
 
@@ -216,5 +227,30 @@ def test_a_year_alone_is_not_a_target():
 
 def test_about_more_than_is_read_as_a_lower_bound():
     [target] = extract_targets("到2030年底前，累计培育100余家单项冠军企业。")
-    assert (target.quantity, target.comparator, target.year) == (100, "以上", 2030)
+    assert (target.quantity, target.comparator, target.year) == (100, "余", 2030)
     assert target.tier == "single-champion"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "per", "quantity", "qualifier"),
+    [
+        ("每个园区每年新增规上工业企业不少于5家。", "每个园区", 5, "不少于"),
+        ("力争每家企业年均引进人才约3名以上。", "每家企业", 3, "约"),
+        ("到2027年，每个区培育瞪羚企业近20家。", "每个区", 20, "近"),
+        ("到2027年，全市培育瞪羚企业超过200家。", "", 200, "超过"),
+        ("每条链每年遴选30多家链主企业配套企业。", "每条链", 30, "余"),
+    ],
+)
+def test_per_unit_scope_and_qualifiers_from_the_genre(sentence, per, quantity, qualifier):
+    [target] = extract_targets(sentence)
+    assert (target.per, target.quantity, target.comparator) == (per, quantity, qualifier)
+
+
+def test_a_cap_per_enterprise_is_money_asked_per_enterprise():
+    [target] = extract_targets("每家企业最高补助50万元。")
+    assert (target.kind, target.per, target.comparator, target.unit) == (
+        "money",
+        "每家企业",
+        "最高",
+        "万元",
+    )
