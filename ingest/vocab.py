@@ -18,6 +18,7 @@ BUREAUS_FILE = DATA_DIR / "bureaus.toml"
 TIERS_FILE = DATA_DIR / "tiers.toml"
 THEMES_FILE = DATA_DIR / "themes.toml"
 INDUSTRIES_FILE = DATA_DIR / "industries.toml"
+LINKING_FILE = DATA_DIR / "linking.toml"
 USERDICT_FILE = DATA_DIR / "userdict.txt"
 
 
@@ -44,6 +45,7 @@ class ThemeSpec:
     slug: str
     name: str
     keywords: tuple[str, ...]
+    not_in: tuple[str, ...] = ()  # phrases holding a keyword that are not about the theme
 
 
 def _load(path: Path) -> dict:
@@ -77,7 +79,8 @@ def tier_specs() -> tuple[TierSpec, ...]:
 @cache
 def theme_specs() -> tuple[ThemeSpec, ...]:
     return tuple(
-        ThemeSpec(t["slug"], t["name"], tuple(t["keywords"])) for t in _load(THEMES_FILE)["theme"]
+        ThemeSpec(t["slug"], t["name"], tuple(t["keywords"]), tuple(t.get("not_in", ())))
+        for t in _load(THEMES_FILE)["theme"]
     )
 
 
@@ -105,6 +108,11 @@ def resolve_bureau(name: str) -> BureauSpec | None:
 
 
 @cache
+def _linking() -> dict:
+    return _load(LINKING_FILE)
+
+
+@cache
 def _tier_pattern() -> tuple[re.Pattern[str], dict[str, str]]:
     names: dict[str, str] = {}
     for spec in tier_specs():
@@ -114,17 +122,154 @@ def _tier_pattern() -> tuple[re.Pattern[str], dict[str, str]]:
     return re.compile("|".join(map(re.escape, alternatives))), names
 
 
-def find_tiers(text: str) -> list[str]:
-    """Tier slugs named in the text, in order of first mention, the longest name winning."""
+def _alternation(words) -> str:
+    return "|".join(map(re.escape, sorted(words, key=len, reverse=True)))
+
+
+@cache
+def _tier_rules() -> tuple[int, re.Pattern[str], re.Pattern[str]]:
+    rules = _linking()["tiers"]
+    return (
+        rules["phrase_chars"],
+        re.compile(_alternation(rules["thing_words"])),
+        re.compile(f"(?:{_alternation(rules['becoming_words'])})$"),
+    )
+
+
+# Where a noun phrase after a tier name stops: punctuation, quotes, brackets, conjunctions, 的.
+_PHRASE_STOP = re.compile(r"[\s，。；：！？、,.;:!?（）()“”\"《》〔〕\[\]【】和及与或等的]")
+
+
+def _phrase_after(text: str, start: int, limit: int) -> tuple[str, str]:
+    """The words right after `start` up to a stop (at most `limit` characters), and the stop."""
+    stop = _PHRASE_STOP.search(text, start, start + limit + 1)
+    if stop is None:
+        return text[start : start + limit], ""
+    return text[start : stop.start()], stop.group(0)
+
+
+def _names_enterprises(text: str, start: int, end: int) -> bool:
+    """True when the tier name at text[start:end] names enterprises of the tier.
+
+    False where it only qualifies a thing ("中小企业服务站", "专精特新中小企业定期统计监测制度",
+    "…企业达到数量要求的园区") or says what an enterprise may become ("成长为专精特新“小巨人”企业").
+    """
+    limit, things, becoming = _tier_rules()
+    if becoming.search(text, 0, start):
+        return False
+    while end < len(text) and text[end] in "”’」』\"'":
+        end += 1  # the closing quote of "“小巨人”" belongs to the name
+    phrase, stop = _phrase_after(text, end, limit)
+    if things.search(phrase):
+        return False
+    if stop == "的":
+        after, _ = _phrase_after(text, end + len(phrase) + 1, limit)
+        if things.search(after):
+            return False
+    return True
+
+
+def _tier_mentions(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, slug) of every tier name in `text`, the longest name winning, quotes allowed
+    inside a name ("专精特新“小巨人”企业" and "专精特新小巨人企业" are one name)."""
     pattern, names = _tier_pattern()
+    kept = [i for i, ch in enumerate(text) if strip_quotes(ch)]
+    bare = "".join(text[i] for i in kept)
+    return [
+        (kept[m.start()], kept[m.end() - 1] + 1, names[m.group(0)]) for m in pattern.finditer(bare)
+    ]
+
+
+def find_tiers(text: str) -> list[str]:
+    """Tier slugs whose enterprises the text names, in order of first mention.
+
+    A tier name inside the name of a thing or a goal does not count (see `_names_enterprises` and
+    linking.toml).
+    """
     found: list[str] = []
-    for match in pattern.finditer(strip_quotes(text)):
-        slug = names[match.group(0)]
-        if slug not in found:
+    for start, end, slug in _tier_mentions(text):
+        if slug not in found and _names_enterprises(text, start, end):
             found.append(slug)
     return found
 
 
+@cache
+def _proper_name_pattern() -> re.Pattern[str]:
+    rules = _linking()["themes"]
+    body = f"[\u4e00-\u9fff]{{1,{rules['name_max_chars']}}}?"
+    association = f"[\\u4e00-\\u9fff]{{1,{rules['association_chars']}}}"
+    return re.compile(
+        f"(?:{_alternation(rules['name_starts'])}){body}(?:{_alternation(rules['name_ends'])})"
+        f"|{association}(?:{_alternation(rules['association_ends'])})"
+        r"|《[^《》]*》"
+    )
+
+
+@cache
+def _frame_pattern() -> re.Pattern[str]:
+    rules = _linking()["themes"]
+    return re.compile(
+        f"(?:{_alternation(rules['frame_words'])})[^，。；！？,;]*?"
+        f"(?:{_alternation(rules['frame_ends'])}|(?=[，。；！？,;])|$)"
+    )
+
+
+def theme_text(text: str) -> str:
+    """The text themes are read from: without proper names (tier names, 《titles》, bodies such
+    as "市计量标准质量研究院") and without opening frames ("聚焦…领域"); each removed span becomes
+    a space so no new word forms across it."""
+    spans = [(s, e) for s, e, _ in _tier_mentions(text)]
+    spans += [m.span() for m in _proper_name_pattern().finditer(text)]
+    spans += [m.span() for m in _frame_pattern().finditer(text)]
+    if not spans:
+        return text
+    chars = list(text)
+    for start, end in spans:
+        for i in range(start, end):
+            chars[i] = " "
+    return "".join(chars)
+
+
+def _theme_hits(spec: ThemeSpec, text: str) -> bool:
+    if spec.not_in:
+        text = re.sub(_alternation(spec.not_in), " ", text)
+    return any(k in text for k in spec.keywords)
+
+
+@cache
+def _tier_verb_patterns() -> dict[str, re.Pattern[str]]:
+    rules = _linking()["themes"]
+    chars = rules["verb_chars"]
+    return {
+        slug: re.compile(f"(?:{_alternation(verbs)})[^，。；！？,;]{{0,{chars}}}$")
+        for slug, verbs in rules.get("tier_verbs", {}).items()
+    }
+
+
+def _themes_by_tier_verbs(text: str) -> set[str]:
+    """Themes a verb before a tier's enterprises speaks of ("培育专精特新中小企业")."""
+    found: set[str] = set()
+    limit, things, _ = _tier_rules()
+    for start, end, _slug in _tier_mentions(text):
+        phrase, stop = _phrase_after(text, end, limit)
+        if things.search(phrase) or (
+            stop == "的" and things.search(_phrase_after(text, end + len(phrase) + 1, limit)[0])
+        ):
+            continue
+        for theme, pattern in _tier_verb_patterns().items():
+            if pattern.search(text, max(0, start - 12), start):
+                found.add(theme)
+    return found
+
+
 def find_themes(text: str) -> list[str]:
-    """Theme slugs whose keywords occur in the text, in the data file's order."""
-    return [spec.slug for spec in theme_specs() if any(k in text for k in spec.keywords)]
+    """Theme slugs the text is about, in the data file's order: a keyword of the theme occurs
+    outside proper names, opening frames and the theme's `not_in` phrases, or a verb of the
+    theme acts on a tier's enterprises (linking.toml)."""
+    readable = theme_text(text)
+    by_verbs = _themes_by_tier_verbs(text)
+    return [
+        spec.slug
+        for spec in theme_specs()
+        if spec.slug in by_verbs or _theme_hits(spec, readable)
+    ]

@@ -134,7 +134,7 @@ class _MeasureDraft:
         title = RESPONSIBILITY_RE.sub("", title).strip()
         body = RESPONSIBILITY_RE.sub("", rest)
         body = "\n".join(line.strip() for line in body.split("\n") if line.strip())
-        searched = title + body
+        searched = f"{title}。{body}"
         return ParsedMeasure(
             number=self.number,
             title=title,
