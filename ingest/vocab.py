@@ -269,7 +269,5 @@ def find_themes(text: str) -> list[str]:
     readable = theme_text(text)
     by_verbs = _themes_by_tier_verbs(text)
     return [
-        spec.slug
-        for spec in theme_specs()
-        if spec.slug in by_verbs or _theme_hits(spec, readable)
+        spec.slug for spec in theme_specs() if spec.slug in by_verbs or _theme_hits(spec, readable)
     ]
