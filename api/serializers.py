@@ -124,7 +124,25 @@ class ThemeRefSerializer(serializers.ModelSerializer):
         fields = ["slug", "name"]
 
 
-class MeasureTargetSerializer(serializers.ModelSerializer):
+class TargetScopeMixin(serializers.Serializer):
+    """A target's qualifier and scope, the same in every representation of a target."""
+
+    qualifier = serializers.CharField(
+        read_only=True,
+        label="限定",
+        help_text="以上, 不少于, 左右, 余, 约 … (ingest/qualifiers.py); empty for an exact number",
+    )
+    per = serializers.CharField(
+        read_only=True,
+        label="范围",
+        help_text="每条产业链, 每个园区 …: asked of each; empty for the whole city",
+    )
+    scope = serializers.CharField(
+        read_only=True, label="范围与期限", help_text="per and period in words: 每条产业链每年"
+    )
+
+
+class MeasureTargetSerializer(TargetScopeMixin, serializers.ModelSerializer):
     quantity = QuantityField(label="数量")
     tier = serializers.SlugRelatedField(
         slug_field="slug", read_only=True, allow_null=True, label="企业梯度"
@@ -132,7 +150,20 @@ class MeasureTargetSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Target
-        fields = ["id", "subject", "quantity", "unit", "year", "text", "tier", "kind", "comparator"]
+        fields = [
+            "id",
+            "subject",
+            "quantity",
+            "unit",
+            "year",
+            "text",
+            "tier",
+            "kind",
+            "comparator",
+            "qualifier",
+            "per",
+            "scope",
+        ]
 
 
 class GuideSerializer(serializers.Serializer):
@@ -234,7 +265,7 @@ class ThemeSerializer(serializers.ModelSerializer):
         fields = ["slug", "name", "keywords", "measure_count"]
 
 
-class TargetSerializer(serializers.ModelSerializer):
+class TargetSerializer(TargetScopeMixin, serializers.ModelSerializer):
     quantity = QuantityField(label="数量")
     tier = serializers.SlugRelatedField(
         slug_field="slug", read_only=True, allow_null=True, label="企业梯度"
@@ -257,6 +288,9 @@ class TargetSerializer(serializers.ModelSerializer):
             "text",
             "kind",
             "comparator",
+            "qualifier",
+            "per",
+            "scope",
         ]
 
 
@@ -333,6 +367,9 @@ class TargetWriteSerializer(serializers.Serializer):
     text = serializers.CharField(max_length=300)
     kind = serializers.ChoiceField(choices=Target.Kind.choices)
     comparator = serializers.CharField(max_length=10, required=False, allow_blank=True)
+    per = serializers.CharField(
+        max_length=30, required=False, allow_blank=True, help_text="每条产业链 …; empty: city-wide"
+    )
     tier = serializers.SlugRelatedField(
         slug_field="slug",
         queryset=EnterpriseTier.objects.all(),

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from django.db import transaction
 
+from .citations import planned_documents, sync_citations
 from .errors import IngestError
 from .parse import parse_document
 from .plan import DocumentPlan
@@ -82,8 +83,12 @@ def parse_sources(sources: Iterable[Source]) -> list[tuple[Source, ParsedPolicy 
 def plan_document(name: str, data: bytes, parsed: ParsedPolicy | ParsedReply) -> DocumentPlan:
     """The plan for one parsed file. Reads the database, never writes."""
     if isinstance(parsed, ParsedPolicy):
-        return plan_policy(name, data, parsed)
-    return plan_reply(name, data, parsed)
+        plan = plan_policy(name, data, parsed)
+    else:
+        plan = plan_reply(name, data, parsed)
+    if plan.action != "unchanged":
+        plan.created.extend(planned_documents(parsed))  # 文号 it cites that the portal lacks
+    return plan
 
 
 def plan_sources(parsed: list[tuple[Source, ParsedPolicy | ParsedReply]]) -> list[DocumentPlan]:
@@ -101,6 +106,8 @@ def apply_plans(plans: list[DocumentPlan]) -> IngestReport:
             else:
                 apply_reply(plan, report.created_bureaus)
             report.files.append(file_report(plan))
+        # Documents cited by 文号, their citing passages and repeals (ingest/citations.py).
+        sync_citations()
         # Search entries, related passages and champion lists, in the same transaction.
         from search.index import refresh_after_ingest
 

@@ -63,6 +63,7 @@ class TargetForm(forms.Form):
     quantity = forms.DecimalField(label="数量", min_value=0, max_digits=20, decimal_places=4)
     unit = forms.CharField(label="单位", max_length=20)
     comparator = forms.CharField(label="限定", max_length=10, required=False)
+    per = forms.CharField(label="范围", max_length=30, required=False, help_text="如：每条产业链")
     year = forms.IntegerField(label="年份", min_value=1949, max_value=2100, required=False)
     # A blank first choice, so the empty row for a new target stays unchanged until filled in.
     kind = forms.ChoiceField(label="类型", choices=[("", "——"), *Target.Kind.choices])

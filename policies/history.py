@@ -26,7 +26,7 @@ from .guide import GUIDE_FIELDS
 from .models import Bureau, Measure, Responsibility, Target, Theme
 
 TEXT_FIELDS = ("title", "body", *GUIDE_FIELDS)
-TARGET_KEYS = ("subject", "tier", "quantity", "unit", "year", "kind", "comparator", "text")
+TARGET_KEYS = ("subject", "tier", "quantity", "unit", "year", "kind", "comparator", "text", "per")
 LABELS: dict[str, str] = {
     **{name: str(Measure._meta.get_field(name).verbose_name) for name in TEXT_FIELDS},
     "bureaus": "责任单位",
@@ -52,6 +52,7 @@ def _target_state(t: Any, tier_slugs: dict[int, str]) -> dict[str, Any]:
         "kind": t.kind,
         "comparator": t.comparator,
         "text": t.text,
+        "per": getattr(t, "per", "") or "",
     }
 
 
@@ -202,6 +203,8 @@ def target_line(t: dict[str, Any], names: Names) -> str:
     details = [f"对象：{t['subject']}", f"数量：{t['quantity']}{t['unit']}"]
     if t.get("comparator"):
         details.append(f"限定：{t['comparator']}")
+    if t.get("per"):
+        details.append(f"范围：{t['per']}")
     if t.get("year"):
         details.append(f"年份：{t['year']}")
     if t.get("tier"):
@@ -285,6 +288,7 @@ def state_from_data(base: dict[str, Any], data: dict[str, Any]) -> dict[str, Any
                 "tier": getattr(row.get("tier"), "slug", row.get("tier")),
                 "quantity": _quantity(row.get("quantity") or 0),
                 "comparator": row.get("comparator") or "",
+                "per": row.get("per") or "",
             }
             for row in data["targets"]
         ]

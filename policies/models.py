@@ -7,6 +7,12 @@ from simple_history.models import HistoricalRecords
 
 from .validators import validate_phone
 
+# A document whose status says one of these is not in force yet: what it says (a repeal, say)
+# only takes effect when the final text is published.
+DRAFT_MARKERS = ("征求意见稿", "草案", "送审稿", "讨论稿", "草稿")
+IN_FORCE = "现行有效"
+REPEALED = "已废止"
+
 
 class PolicyDocument(models.Model):
     class Kind(models.TextChoices):
@@ -75,6 +81,24 @@ class PolicyDocument(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("policies:document_detail", args=[self.pk])
+
+    @property
+    def is_draft(self) -> bool:
+        return any(marker in self.status for marker in DRAFT_MARKERS)
+
+    def pending_repeals(self) -> list[Citation]:
+        """Drafts proposing to repeal this document (nothing is repealed until they take effect)."""
+        return [c for c in self.citations.all() if c.relation == Citation.Relation.PROPOSES_REPEAL]
+
+    def status_note(self) -> str:
+        """What the status alone does not say: a pending repeal, or that nothing is known yet."""
+        drafts = list(dict.fromkeys(c.citing for c in self.pending_repeals()))
+        if drafts and self.status != REPEALED:
+            names = "、".join(f"《{d.title}》（{d.status}）" for d in drafts)
+            return f"{names}拟同时废止本文件；该稿正式施行前，本文件继续有效。"
+        if not self.status and not self.source_file:
+            return "本文件仅见于其他文件的引用，状态未知。"
+        return ""
 
 
 class Chapter(models.Model):
@@ -335,6 +359,12 @@ class Target(models.Model):
         "限定", max_length=10, blank=True, help_text="以上、不少于、左右 …"
     )
     text = models.CharField("原文", max_length=300)
+    per = models.CharField(
+        "适用范围",
+        max_length=30,
+        blank=True,
+        help_text="每条产业链、每个园区 …: the quantity is asked of each; empty for the whole city",
+    )
     order = models.PositiveSmallIntegerField("顺序", default=0)
 
     history = HistoricalRecords()
@@ -355,6 +385,102 @@ class Target(models.Model):
 
     def __str__(self) -> str:
         return self.text
+
+    @property
+    def qualifier(self) -> str:
+        """The canonical qualifier word (以上, 不少于, 左右 …; see ingest/qualifiers.py)."""
+        return self.comparator
+
+    @property
+    def scope(self) -> str:
+        """Who and when, in words: "每条产业链每年", "到2028年累计", "每年", or ""."""
+        if self.kind == self.Kind.PER_YEAR:
+            period = "每年"
+        elif self.kind == self.Kind.CUMULATIVE and self.year:
+            period = f"到{self.year}年累计"
+        else:
+            period = ""
+        return f"{self.per}{period}"
+
+
+class Citation(models.Model):
+    """A passage citing a document by its 文号: a measure, a reply section, or a part of a
+    document (preamble, closing, a reply's intro or next steps). Rebuilt at ingest from the
+    stored texts (`ingest.citations.sync_citations`)."""
+
+    class Part(models.TextChoices):
+        PREAMBLE = "preamble", "序言"
+        MEASURE = "measure", "措施"
+        CLOSING = "closing", "附则"
+        INTRO = "intro", "答复引言"
+        SECTION = "section", "答复段落"
+        NEXT_STEPS = "next_steps", "下一步工作"
+
+    class Relation(models.TextChoices):
+        CITES = "cites", "引用"
+        REPEALS = "repeals", "废止"
+        PROPOSES_REPEAL = "proposes_repeal", "拟废止"
+
+    cited = models.ForeignKey(
+        PolicyDocument, verbose_name="被引文件", on_delete=models.CASCADE, related_name="citations"
+    )
+    citing = models.ForeignKey(
+        PolicyDocument,
+        verbose_name="引用文件",
+        on_delete=models.CASCADE,
+        related_name="outgoing_citations",
+    )
+    part = models.CharField("位置", max_length=20, choices=Part.choices)
+    measure = models.ForeignKey(
+        "policies.Measure",
+        verbose_name="措施",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="citations",
+    )
+    section = models.ForeignKey(
+        "replies.ReplySection",
+        verbose_name="答复段落",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="citations",
+    )
+    relation = models.CharField("关系", max_length=20, choices=Relation.choices)
+    written_as = models.CharField("原文写法", max_length=60)
+    title = models.CharField("引用时的标题", max_length=300, blank=True)
+    order = models.PositiveIntegerField("顺序", default=0)
+
+    class Meta:
+        ordering = ["citing", "order"]
+        verbose_name = "文件引用"
+        verbose_name_plural = "文件引用"
+        constraints = [
+            models.UniqueConstraint(fields=["citing", "order"], name="citation_unique_order"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.citing} → {self.written_as}"
+
+    def get_absolute_url(self) -> str:
+        """The citing passage's page: the measure, the reply section, or the citing document."""
+        if self.measure_id:
+            return self.measure.get_absolute_url()
+        if self.section_id:
+            return f"{self.section.reply.get_absolute_url()}#section-{self.section_id}"
+        if self.part in (self.Part.INTRO, self.Part.NEXT_STEPS) and hasattr(self.citing, "reply"):
+            return self.citing.reply.get_absolute_url()
+        return self.citing.get_absolute_url()
+
+    @property
+    def passage_label(self) -> str:
+        """Where the citation stands, for people: "第7条", "一、（二） 标题", "附则"."""
+        if self.measure_id:
+            return f"第{self.measure.number}条 {self.measure.title}"
+        if self.section_id:
+            return f"{self.section.marker}{self.section.heading}"
+        return self.get_part_display()
 
 
 class BureauMembership(models.Model):

@@ -222,6 +222,7 @@ _TARGET_ATTRS = (
     "kind",
     "comparator",
     "text",
+    "per",
     "order",
 )
 
@@ -262,7 +263,7 @@ def _sync_targets(measure: Measure, rows: list[dict[str, Any]], user) -> None:
             target.tier = _target_tier(values.pop("tier"))
         for key, value in values.items():
             # Blank text columns are "" in this schema, never NULL.
-            setattr(target, key, "" if value is None and key == "comparator" else value)
+            setattr(target, key, "" if value is None and key in ("comparator", "per") else value)
         target.order = order - 1
         try:
             target.full_clean()

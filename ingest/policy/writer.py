@@ -60,6 +60,7 @@ def target_values(pt: ParsedTarget) -> dict:
         "kind": pt.kind,
         "comparator": pt.comparator,
         "text": pt.text,
+        "per": pt.per,
     }
 
 
@@ -68,7 +69,16 @@ def target_values(pt: ParsedTarget) -> dict:
 
 def _target_key(t: Target | ParsedTarget) -> list:
     """A target as the snapshot stores it; the same for a saved row and a parsed one."""
-    return [t.subject, str(t.quantity.normalize()), t.unit, t.year, t.kind, t.comparator, t.text]
+    return [
+        t.subject,
+        str(t.quantity.normalize()),
+        t.unit,
+        t.year,
+        t.kind,
+        t.comparator,
+        t.text,
+        t.per,
+    ]
 
 
 def measure_state(measure: Measure) -> dict:
@@ -154,15 +164,6 @@ def plan_policy(name: str, data: bytes, parsed: ParsedPolicy) -> DocumentPlan:
         plan.created.append(Item("document", name, parsed.title))
     elif fields := values_differ(doc, document_values(parsed)):
         plan.changed.append(Item("document", name, parsed.title, fields))
-    for reference, title in parsed.repeals:
-        old = PolicyDocument.objects.filter(reference_number=reference).first()
-        if old is None:
-            plan.created.append(Item("document", reference, title or reference))
-        elif fields := values_differ(
-            old,
-            {"title": title or reference, "status": "已废止", "repealed_by_id": doc and doc.pk},
-        ):
-            plan.changed.append(Item("document", reference, old.title, fields))
     names = BureauNames()
     chapters = {c.number: c for c in doc.chapters.all()} if doc else {}
     measures = {}
@@ -265,11 +266,6 @@ def apply_policy(plan: DocumentPlan, created_bureaus: list[str]) -> None:
     doc.ingested_at = timezone.now()
     doc.full_clean()
     doc.save()
-    for reference, title in parsed.repeals:
-        old = PolicyDocument.objects.filter(reference_number=reference).first()
-        if old is None:
-            old = PolicyDocument(reference_number=reference, kind=PolicyDocument.Kind.POLICY)
-        update(old, {"title": title or reference, "status": "已废止", "repealed_by": doc})
     tiers, themes = lookups()
     ops = {op.parsed.number: op for op in plan.ops.measures}
     for pc in parsed.chapters:

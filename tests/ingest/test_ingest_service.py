@@ -131,9 +131,10 @@ def test_validity_and_repeal_are_modelled():
     doc = PolicyDocument.objects.get(kind="measures")
     assert doc.expires_on == dt.date(2028, 12, 31)
     assert doc.effective_note == "自公布之日起施行"
-    repealed = PolicyDocument.objects.get(reference_number="武政规〔2022〕23号")
-    assert repealed.status == "已废止"
-    assert repealed.repealed_by == doc
+    # The draft only proposes the repeal: the 2022 measures stay in force until it takes effect.
+    pending = PolicyDocument.objects.get(reference_number="武政规〔2022〕23号")
+    assert (pending.status, pending.repealed_by) == ("现行有效", None)
+    assert [c.citing for c in pending.pending_repeals()] == [doc]
 
 
 def test_tiers_are_linked_and_inherit_along_the_ladder(measure):

@@ -2,7 +2,7 @@
 
 from policies.guide import GUIDE_FIELDS
 
-TARGET_FIELDS = ["text", "subject", "quantity", "unit", "comparator", "year", "kind", "tier"]
+TARGET_FIELDS = ["text", "subject", "quantity", "unit", "comparator", "per", "year", "kind", "tier"]
 
 
 def edit_data(measure, *, version=None, targets=None, bureaus=None, **changes):
@@ -24,6 +24,7 @@ def edit_data(measure, *, version=None, targets=None, bureaus=None, **changes):
                 "quantity": format(t.quantity.normalize(), "f"),
                 "unit": t.unit,
                 "comparator": t.comparator,
+                "per": t.per,
                 "year": t.year or "",
                 "kind": t.kind,
                 "tier": t.tier.slug if t.tier else "",
@@ -32,7 +33,7 @@ def edit_data(measure, *, version=None, targets=None, bureaus=None, **changes):
         ]
     # Like the browser, send the blank row the form offers for a new target.
     blank = dict.fromkeys(
-        ["text", "subject", "quantity", "unit", "comparator", "year", "kind", "tier"], ""
+        ["text", "subject", "quantity", "unit", "comparator", "per", "year", "kind", "tier"], ""
     )
     data.update(_formset("targets", [*targets, blank], initial=measure.targets.count()))
     if bureaus is not None:
