@@ -24,7 +24,7 @@ from .lookups import (
     search_filters,
     shortcut_url,
 )
-from .models import Bureau, Chapter, Measure, PolicyDocument, Responsibility, Theme
+from .models import Bureau, Chapter, Citation, Measure, PolicyDocument, Responsibility, Theme
 from .related import related_passages
 
 SEARCH_PAGE_SIZE = 20
@@ -158,6 +158,7 @@ def measure_detail(request, pk: int):
         {
             "measure": measure,
             "repeals": measure.document.repeals.all(),
+            "pending_repeals": pending_repeals_by(measure.document),
             "passages": related_passages(measure),
             "previous": neighbours.get(measure.number - 1),
             "next": neighbours.get(measure.number + 1),
@@ -200,7 +201,10 @@ def bureau_detail(request, pk: int):
 @require_safe
 def document_detail(request, pk: int):
     document = get_object_or_404(
-        PolicyDocument.objects.select_related("repealed_by", "reply"), pk=pk
+        PolicyDocument.objects.select_related("repealed_by", "reply").prefetch_related(
+            "citations__citing"
+        ),
+        pk=pk,
     )
     chapters = document.chapters.prefetch_related(
         Prefetch(
@@ -208,11 +212,27 @@ def document_detail(request, pk: int):
             queryset=Measure.objects.order_by("number").only("pk", "number", "title", "chapter_id"),
         )
     )
+    cited_by = document.citations.select_related(
+        "citing", "measure", "section__reply", "citing__reply"
+    ).order_by("citing__kind", "citing_id", "order")
     return render(
         request,
         "policies/document_detail.html",
-        {"document": document, "chapters": chapters, "repeals": document.repeals.all()},
+        {
+            "document": document,
+            "chapters": chapters,
+            "repeals": document.repeals.all(),
+            "pending_repeals": pending_repeals_by(document),
+            "cited_by": cited_by,
+        },
     )
+
+
+def pending_repeals_by(document: PolicyDocument):
+    """The documents a draft proposes to repeal (its own closing clause says so)."""
+    return document.outgoing_citations.filter(
+        relation=Citation.Relation.PROPOSES_REPEAL
+    ).select_related("cited")
 
 
 @require_safe
