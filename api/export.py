@@ -27,7 +27,7 @@ from . import serializers as s
 
 # (name, serializer, queryset): the order of the README and of the JSON document.
 RESOURCES = [
-    ("documents", s.DocumentSerializer, lambda: PolicyDocument.objects.order_by("pk")),
+    ("documents", s.DocumentSerializer, lambda: PolicyDocument.objects.whole().order_by("pk")),
     ("measures", s.MeasureSerializer, lambda: Measure.objects.for_list()),
     (
         "bureaus",

@@ -10,7 +10,16 @@ from rest_framework import serializers
 from enterprises.models import EnterpriseTier
 from policies.contacts import bureau_contact
 from policies.guide import GUIDE_FIELDS, measure_guide
-from policies.models import Bureau, Measure, PolicyDocument, Responsibility, Target, Theme
+from policies.models import (
+    Bureau,
+    Chapter,
+    Citation,
+    Measure,
+    PolicyDocument,
+    Responsibility,
+    Target,
+    Theme,
+)
 from replies.models import Reply, ReplySection, ReportedFigure
 
 
@@ -334,8 +343,76 @@ class ReplySerializer(serializers.ModelSerializer):
         ]
 
 
-class DocumentSerializer(serializers.ModelSerializer):
+class ChapterMeasureSerializer(serializers.ModelSerializer):
     url = PageURLField()
+
+    class Meta:
+        model = Measure
+        fields = ["id", "number", "title", "url"]
+
+
+class DocumentChapterSerializer(serializers.ModelSerializer):
+    measures = ChapterMeasureSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Chapter
+        fields = ["id", "number", "title", "measures"]
+
+
+class CitedDocumentRefSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True, label="文件编号")
+    title = serializers.CharField(read_only=True, label="文件标题")
+    reference_number = serializers.CharField(read_only=True, label="文号")
+
+
+class CitationSerializer(serializers.ModelSerializer):
+    """One passage citing a document by its 文号."""
+
+    measure = serializers.IntegerField(
+        source="measure_id", read_only=True, allow_null=True, label="引用的措施编号"
+    )
+    section = serializers.IntegerField(
+        source="section_id", read_only=True, allow_null=True, label="引用的答复段落编号"
+    )
+    url = PageURLField(help_text="the citing passage's page")
+
+    class Meta:
+        model = Citation
+        fields = ["id", "part", "relation", "measure", "section", "written_as", "title", "url"]
+
+
+class CitedBySerializer(CitationSerializer):
+    document = CitedDocumentRefSerializer(source="citing", read_only=True, label="引用文件")
+
+    class Meta(CitationSerializer.Meta):
+        fields = ["id", "document", *CitationSerializer.Meta.fields[1:]]
+
+
+class CitesSerializer(CitationSerializer):
+    document = CitedDocumentRefSerializer(source="cited", read_only=True, label="被引文件")
+
+    class Meta(CitationSerializer.Meta):
+        fields = ["id", "document", *CitationSerializer.Meta.fields[1:]]
+
+
+class DocumentSerializer(serializers.ModelSerializer):
+    """A document served whole: a policy's preamble, chapters with their measures and closing
+    clauses; for every document what it cites and who cites it by 文号."""
+
+    url = PageURLField()
+    status_note = serializers.CharField(
+        read_only=True,
+        label="状态说明",
+        help_text="a pending repeal proposed by a draft, or that the status is unknown",
+    )
+    repealed_by = DocumentRefSerializer(read_only=True, allow_null=True, label="废止文件")
+    chapters = DocumentChapterSerializer(many=True, read_only=True)
+    cites = CitesSerializer(
+        source="outgoing_citations", many=True, read_only=True, label="引用的文件"
+    )
+    cited_by = CitedBySerializer(
+        source="citations", many=True, read_only=True, label="被以下内容引用"
+    )
 
     class Meta:
         model = PolicyDocument
@@ -350,6 +427,13 @@ class DocumentSerializer(serializers.ModelSerializer):
             "expires_on",
             "source_file",
             "url",
+            "status_note",
+            "repealed_by",
+            "preamble",
+            "chapters",
+            "closing",
+            "cites",
+            "cited_by",
         ]
 
 

@@ -235,7 +235,7 @@ class ReplyViewSet(ReadOnlyViewSet):
 
 
 class DocumentViewSet(ReadOnlyViewSet):
-    queryset = PolicyDocument.objects.all()
+    queryset = PolicyDocument.objects.whole()
     serializer_class = serializers.DocumentSerializer
     ordering_fields = ["published_on", "title", "id"]
     ordering = ["kind", "title", "pk"]

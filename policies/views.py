@@ -212,9 +212,7 @@ def document_detail(request, pk: int):
             queryset=Measure.objects.order_by("number").only("pk", "number", "title", "chapter_id"),
         )
     )
-    cited_by = document.citations.select_related(
-        "citing", "measure", "section__reply", "citing__reply"
-    ).order_by("citing__kind", "citing_id", "order")
+    cited_by = document.citations.with_passages().order_by("citing__kind", "citing_id", "order")
     return render(
         request,
         "policies/document_detail.html",
