@@ -40,6 +40,15 @@ _LEAD_IN = re.compile(
 _ISSUER_END = re.compile(r"(?:发|规|办|函|字|令|文|通|告|电|复|政|委|局|部|厅)$")
 
 
+# A document whose status says one of these is not in force yet: what it says (a repeal, say)
+# only takes effect when the final text is published.
+DRAFT_MARKERS = ("征求意见稿", "草案", "送审稿", "讨论稿", "草稿")
+
+
+def is_draft(status: str) -> bool:
+    return any(marker in (status or "") for marker in DRAFT_MARKERS)
+
+
 @dataclass(frozen=True)
 class Reference:
     reference: str  # canonical: "武政规〔2022〕23号"

@@ -5,11 +5,10 @@ from django.db.models import Count, Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from ingest.references import is_draft
+
 from .validators import validate_phone
 
-# A document whose status says one of these is not in force yet: what it says (a repeal, say)
-# only takes effect when the final text is published.
-DRAFT_MARKERS = ("征求意见稿", "草案", "送审稿", "讨论稿", "草稿")
 IN_FORCE = "现行有效"
 REPEALED = "已废止"
 
@@ -109,7 +108,7 @@ class PolicyDocument(models.Model):
 
     @property
     def is_draft(self) -> bool:
-        return any(marker in self.status for marker in DRAFT_MARKERS)
+        return is_draft(self.status)
 
     def pending_repeals(self) -> list[Citation]:
         """Drafts proposing to repeal this document (nothing is repealed until they take effect)."""
