@@ -26,7 +26,7 @@ def drop_per_from_snapshots(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("policies", "0002_measure_guide_and_responsibility_history"),
+        ("policies", "0003_bureau_contact_card"),
         ("replies", "0001_initial"),
     ]
 
