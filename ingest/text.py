@@ -59,6 +59,10 @@ def normalize_line(line: str) -> str:
         lambda m: _HALF_TO_FULL[m.group(1) or m.group(2)],
         line,
     )
+    # PDF and web-page artefacts: "7077 家", "2021 年 10 月", "5. 9 亿元", "33.75%,4家".
+    line = re.sub(f"(?<=\\d) (?=[{CJK}%])|(?<=[{CJK}]) (?=\\d)", "", line)
+    line = re.sub(r"(?<=\d) ?\. ?(?=\d)", ".", line)
+    line = re.sub(r"(?<=%),(?=\S)", "，", line)
     line = re.sub(r"\((?=[^()]*[" + CJK + r"])([^()]*)\)", r"（\1）", line)
     line = line.replace("（ ", "（").replace(" ）", "）")
     return line
