@@ -154,7 +154,7 @@ class ReplyFilter(filters.FilterSet):
     bureau = filters.CharFilter(
         method="filter_bureau", help_text="the answering bureau: id, name or alias"
     )
-    session = filters.CharFilter()
+    session = filters.CharFilter(lookup_expr="icontains")
     proposal_number = filters.CharFilter()
     year = YearFilter(field_name="date__year")
 

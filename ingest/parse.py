@@ -9,6 +9,8 @@ from .text import decode_bytes
 from .types import ParsedPolicy, ParsedReply
 
 _MEASURE_LINE = re.compile(r"^\s*\d{1,3}\s*[.．、]", re.M)
+# A reply says what it answers: a 答复 title, "《…》收悉", an addressee line ("XX代表：").
+_REPLY_SIGN = re.compile(r"答复\s*$|收悉|^\s*(?:尊敬的)?\S{1,20}(?:代表|委员)[：:]\s*$", re.M)
 
 
 def parse_document(data: bytes) -> ParsedPolicy | ParsedReply:
@@ -18,9 +20,10 @@ def parse_document(data: bytes) -> ParsedPolicy | ParsedReply:
     from .policy.parser import parse_policy
 
     text = decode_bytes(data)
-    if "责任单位" in text or len(_MEASURE_LINE.findall(text)) >= 3:
+    reply_like = _REPLY_SIGN.search(text)
+    if "责任单位" in text or (len(_MEASURE_LINE.findall(text)) >= 3 and not reply_like):
         return parse_policy(text)
-    if re.search(r"答复|提案|^\s*[一二三四五六七八九十]+、", text, re.M):
+    if reply_like or re.search(r"答复|提案|建议|^\s*[一二三四五六七八九十]+、", text, re.M):
         return parse_reply(text)
     raise IngestError(
         "no recognisable structure: neither numbered measures with 责任单位 nor a reply with 一、 sections"

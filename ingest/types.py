@@ -77,14 +77,15 @@ class ParsedFigure:
 
 @dataclass
 class ParsedSection:
-    level: int  # 1 for "一、", 2 for "（一）", 3 for "一是"
-    number: int  # 1 for 一 / （一） / 一是
+    level: int  # depth: 1 for the document's first numbering style ("一、", or "建议一："), 2, 3
+    number: int  # 1 for 一 / （一） / 一是 / 1.
     heading: str  # "强化主体培育，提升科技型中小企业创新能级"
     text: str  # the section's own text after the heading (children excluded)
     children: list[ParsedSection] = field(default_factory=list)
     themes: list[str] = field(default_factory=list)
     tiers: list[str] = field(default_factory=list)
     figures: list[ParsedFigure] = field(default_factory=list)
+    marker: str = ""  # as the document numbers it: "一、", "（二）", "三是", "1.", "建议一："
 
 
 REPLY_KINDS = ("cppcc_proposal", "npc_suggestion", "unknown")
@@ -107,4 +108,6 @@ class ParsedReply:
     kind: str = "unknown"  # one of REPLY_KINDS, from what the reply says
     proposal_title: str = ""  # the 《…》 the reply answers: "关于…的建议"
     addressee: str = ""  # "曹建民代表", "XX委员" from an addressee line
+    closing: str = ""  # the thanks ("感谢您对…的关心和支持") and contact lines after the body
+    figures: list[ParsedFigure] = field(default_factory=list)  # in the intro and next steps
     warnings: list[str] = field(default_factory=list)

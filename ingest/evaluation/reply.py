@@ -136,6 +136,8 @@ def evaluate_figures(gold: list[dict], ctx: Context) -> dict[str, Score]:
     reply = _reply(ctx)
     label = ctx.gold.label
     extracted = [f for _, s in walk(reply.sections) for f in s.figures] if reply else []
+    extracted += reply.figures if reply else []  # the intro's and the next steps'
+
     used: set[int] = set()
     pairs: dict[int, int] = {}  # gold index -> extracted index
     for gi, want in enumerate(gold):

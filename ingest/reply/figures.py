@@ -74,6 +74,7 @@ _AFTER = re.compile("及以上|以上|以下|左右|多")
 _BEFORE = re.compile("(?:超过|超出|突破|接近|将近|大约|不少于|不低于|至少|超|逾|近|约)$")
 # Bounds that may stand a few words before the number: "最高补助100万元", "不高于市场标准70%".
 _BOUND_BEFORE = re.compile(f"(最高|最多|不高于|不超过|不少于|不低于|至少)[{CJK}]{{0,6}}$")
+_GIVEN = re.compile(f"给予([{CJK}]{{2,6}}?)(?=[，。；]|$)")
 _AID = re.compile("补助|奖励|资助|补贴|支持|贴息|奖补")
 _RANGE_AFTER = re.compile(r"\s*(?:[-—~～]|至)\s*(?=\d)")
 _RANK = re.compile(
@@ -112,6 +113,7 @@ _TAIL_STRIP = re.compile(
     r"(?:达到了|达到|已达|(?<![直到抵送下])达|为|有|超过|超|近|约|逾|共计|共|累计|总数|是|了|的|已|各|"
     r"分别为|分别是|分别|最高|由|评价入库|入库)$"
 )
+_VERB_END = re.compile("(?:组织|培育|支持|引进|新增|带动|服务|覆盖|惠及|吸引)$")
 _LINKING = re.compile(
     r"(?:达到了|达到|已达|(?<![直到抵送下])达|为|有|是|共计|共有|分别为|分别是|分别)$"
 )
@@ -119,7 +121,7 @@ _LINKING = re.compile(
 _OBJECT_VERB = re.compile(
     "遴选了|遴选出|遴选|选出|选派|推出|新建|建成|认定|获批|获得|举办|开展|组织|引进|设立|发放|兑现|"
     "拨付|收集|实施|成立|备案|配备|走访|拜访|考察|联系对接|办理|办结|查处|出具|扣押|投向|参加|"
-    "挖掘|解决|促进|储备|实现|共建"
+    "挖掘|解决|促进|储备|实现|共建|给予|挂牌"
 )
 _ASIDE = re.compile(r"（(?:含|包括|不含|其中)[^（）]*）")
 _ETC = re.compile("(?<![高平同对均])等(?!级)")
@@ -206,7 +208,7 @@ def _figure_at(
         end = after.end()
     clause_start = max(text.rfind(ch, 0, start) for ch in _CLAUSE_END) + 1
     head = text[clause_start:start]
-    before_q = _BEFORE.search(head) or _BOUND_BEFORE.search(head)
+    before_q = _BOUND_BEFORE.search(head) or _BEFORE.search(head)
     if before_q:
         qualifier = QUALIFIERS[before_q.group(1) if before_q.lastindex else before_q.group(0)]
     phrase_end = clause_start + before_q.start() if before_q else start
@@ -291,12 +293,20 @@ def _clause(text: str, start: int, end: int) -> str:
 
 def _subject(text: str, start: int, end: int, last_end: int, unit: str, *, linked: bool) -> str:
     """`start` is where the number (or the qualifier before it) begins, `end` where it ends."""
+    if unit == "%" and (given := _GIVEN.match(text, end)):
+        return given.group(1)  # "按技术交易额的10%给予补助": the rate of the 补助
     preceding = _preceding_phrase(text, start, last_end)
-    if preceding.endswith("等"):  # "科保贷、科担贷等近百余种…金融产品": examples, the noun follows
-        return _following_phrase(text, end) or preceding.removesuffix("等")
-    if preceding and (linked or unit in ("%", "倍") or _LINKING.search(text, 0, start)):
-        return preceding
     following = _following_phrase(text, end)
+    if preceding.endswith("等"):  # "科保贷、科担贷等近百余种…金融产品": examples, the noun follows
+        return following or preceding.removesuffix("等")
+    # "每年组织不少于500家企业": after a verb, the thing counted follows the number.
+    verb_before = _VERB_END.search(text, 0, start)
+    if (
+        preceding
+        and (linked or unit in ("%", "倍") or _LINKING.search(text, 0, start))
+        and not (following and verb_before)
+    ):
+        return preceding
     if following:
         return following
     if preceding:
@@ -369,15 +379,18 @@ def _preceding_phrase(text: str, start: int, last_end: int) -> str:
 def _noun_of(phrase: str, text: str, at: int) -> str:
     """The thing counted in the words before a number: no scope words, verbs or qualifiers."""
     phrase = _ASIDE.sub("", phrase)
+    if "按" in phrase:  # "对…贷款按贷款市场报价利率的50%": the base of the rate
+        phrase = phrase.rsplit("按", 1)[-1]
     etc = list(_ETC.finditer(phrase))
     if etc and len(phrase) - etc[-1].end() >= 2:
         phrase = phrase[etc[-1].end() :]  # "数字化转型大会、供需对接等活动" -> 活动
-    verbs = list(_OBJECT_VERB.finditer(phrase))
-    if verbs and verbs[-1].end() < len(phrase):
-        verb = verbs[-1]
-        rest = phrase[verb.end() :]
-        # "开展走访服务": a two-character object is a compound with its verb.
-        phrase = phrase[verb.start() :] if len(_TAIL_STRIP.sub("", rest)) <= 2 else rest
+    verbs = [v for v in _OBJECT_VERB.finditer(phrase) if v.end() < len(phrase)]
+    # "开展走访服务", "新三板挂牌企业": a two-character object makes a compound with its verb,
+    # so the cut is at the verb before.
+    while verbs and len(_TAIL_STRIP.sub("", phrase[verbs[-1].end() :])) <= 2:
+        verbs.pop()
+    if verbs:
+        phrase = phrase[verbs[-1].end() :]
     for _ in range(6):
         stripped = _TAIL_STRIP.sub("", _LEAD_STRIP.sub("", phrase))
         if stripped == phrase:
@@ -385,9 +398,9 @@ def _noun_of(phrase: str, text: str, at: int) -> str:
         phrase = stripped
     if _OBJECT_VERB.fullmatch(phrase):  # "截至目前已举办28期": what the sentence said was 举办
         return _object_before(text, at, phrase)
-    if "的" in phrase:
-        phrase = phrase.rsplit("的", 1)[-1] or phrase  # "取得培训合格证的技术经纪人"
-    return phrase
+    if len(phrase) > 12 and "的" in phrase:
+        phrase = phrase.rsplit("的", 1)[-1] or phrase  # "构建…科技力量的领军企业梯队"
+    return phrase.lstrip("的")
 
 
 def _object_before(text: str, at: int, verb: str) -> str:
@@ -533,6 +546,8 @@ def _kind(text: str, hit: _Hit, default_kind: str) -> str:
     clause = _clause_rest(text, max(text.rfind(ch, 0, hit.start) for ch in _CLAUSE_END) + 1)
     if _TARGET.search(text, sentence_start, hit.start):
         return "target"
+    if default_kind == "target":  # plans: "每年组织不少于500家企业" is a target, not a rule
+        return "parameter" if figure.quantity_max is not None else "target"
     threshold = figure.qualifier == "以上" and text[hit.end : hit.end + 1] == "的"
     if (
         figure.quantity_max is not None

@@ -85,7 +85,7 @@ def test_replies_carry_proposal_numbers_sessions_and_sections(api, django_assert
     by_number = {r["proposal_number"]: r for r in replies}
     assert {"20250597", "20230100", "20230314"} <= set(by_number)
     reply = by_number["20230314"]
-    assert reply["session"] == "十四届二次会议" and reply["date"] == "2023-08-22"
+    assert reply["session"] == "市政协十四届二次会议" and reply["date"] == "2023-08-22"
     assert reply["sections"] and set(reply["sections"][0]) >= {"id", "heading", "text"}
     assert reply["url"].endswith(f"/replies/{reply['id']}/")
 

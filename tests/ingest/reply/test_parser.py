@@ -4,18 +4,21 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import tomllib
 from decimal import Decimal
 from pathlib import Path
 
-import cn2an
 import pytest
 
 from ingest.errors import IngestError
+from ingest.evaluation.reply import walk
 from ingest.reply.parser import parse_reply
 from ingest.text import CJK, clean_lines
 from ingest.types import ParsedReply, ParsedSection
 
 FIXTURES = Path(__file__).resolve().parents[3] / "fixtures"
+VARIANTS_DIR = Path(__file__).resolve().parent / "documents"
+VARIANTS = sorted(VARIANTS_DIR.glob("*.txt"))
 R000 = "000_406adca998e2ee8f.txt"
 R001 = "001_b90b991a7ffb17d7.txt"
 R002 = "002_97421f7f839ef75e.txt"
@@ -38,10 +41,10 @@ def headings(sections: list[ParsedSection]) -> list[str]:
 @pytest.mark.parametrize(
     ("name", "number", "session", "date"),
     [
-        (R000, "20250597", "十四届四次会议", None),
+        (R000, "20250597", "市政协十四届四次会议", None),
         (R001, None, "", dt.date(2024, 7, 26)),
-        (R002, "20230314", "十四届二次会议", dt.date(2023, 8, 22)),
-        (R004, "20230100", "十四届二次会议", dt.date(2023, 8, 22)),
+        (R002, "20230314", "市政协十四届二次会议", dt.date(2023, 8, 22)),
+        (R004, "20230100", "市政协十四届二次会议", dt.date(2023, 8, 22)),
     ],
 )
 def test_each_reply_yields_its_proposal_number_session_and_date(name, number, session, date):
@@ -163,31 +166,37 @@ def test_a_reply_without_a_next_step_paragraph_has_empty_next_steps():
 
 
 def marked(section: ParsedSection) -> str:
-    numeral = cn2an.an2cn(section.number)
-    marker = {1: f"{numeral}、", 2: f"（{numeral}）", 3: f"{numeral}是"}[section.level]
-    return "".join([marker, section.heading, section.text, *(marked(c) for c in section.children)])
+    parts = [section.marker, section.heading, section.text]
+    return "".join([*parts, *(marked(c) for c in section.children)])
 
 
 def cjk(text: str) -> str:
     return "".join(re.findall(f"[{CJK}]", text))
 
 
-@pytest.mark.parametrize("name", ALL)
-def test_every_chinese_character_of_the_body_ends_up_in_the_reply_in_order(name):
-    reply = parse(name)
+CHROME = re.compile(r"^(?:发布时间|来源|分享|今天是)|^(?:\d{4}|[〇一二三四五六七八九]{4})年.+日$")
+
+
+@pytest.mark.parametrize("path", [FIXTURES / n for n in ALL] + VARIANTS, ids=lambda p: p.name)
+def test_every_chinese_character_of_the_body_ends_up_in_the_reply_in_order(path):
+    text = path.read_text(encoding="utf-8")
+    reply = parse_reply(text)
     body = [
-        line
-        for line in clean_lines(source(name))
-        if line and line != reply.title and not line.startswith("发布时间")
+        line.removeprefix("尊敬的")  # the salutation is not part of the addressee
+        for line in clean_lines(text)
+        if line and not CHROME.match(line)
     ]
-    if reply.signature:
-        assert body[-1] == f"{reply.date.year}年{reply.date.month}月{reply.date.day}日"
-        body = body[:-1]
+    if body[0] == reply.title:
+        body = body[1:]
+    plans = reply.sections and "下一步" in reply.sections[-1].heading
     rebuilt = (
-        reply.intro
+        reply.addressee
+        + reply.intro
         + "".join(marked(s) for s in reply.sections)
-        + reply.next_steps
+        + ("" if plans else reply.next_steps)
+        + reply.closing.split("（联系人")[0]
         + reply.signature
+        + "".join(c for c in reply.closing.split("\n") if c.startswith("（联系人"))
     )
     assert cjk(rebuilt) == cjk("".join(body))
 
@@ -220,9 +229,9 @@ def test_figures_take_the_year_of_their_paragraph_or_the_reply():
     )
 
 
-def test_text_without_numbered_sections_is_refused_with_the_reason():
+def test_a_reply_of_thanks_alone_is_refused_for_having_no_body():
     text = "对市政协十四届二次会议第20230001号提案的答复\n感谢您的建议。我局将认真研究。\n"
-    with pytest.raises(IngestError, match="no numbered sections"):
+    with pytest.raises(IngestError, match="no body text"):
         parse_reply(text)
 
 
@@ -235,3 +244,71 @@ def test_a_policy_document_with_numbered_chapters_is_not_taken_for_a_reply():
     text = (FIXTURES / "003_37a99eada62a0cb8.txt").read_text(encoding="utf-8")
     with pytest.raises(IngestError, match="no sign of a reply"):
         parse_reply(text)
+
+
+# Layout variants: tests/ingest/reply/documents/, with their gold in tests/gold/variants/.
+
+
+def variant_gold(path: Path) -> dict:
+    gold_file = Path(__file__).resolve().parents[2] / "gold" / "variants" / f"{path.stem}.toml"
+    with gold_file.open("rb") as fh:
+        return tomllib.load(fh)
+
+
+@pytest.mark.parametrize("path", VARIANTS, ids=lambda p: p.stem)
+def test_each_layout_variant_parses_with_its_kind_number_session_date_titles_and_sections(path):
+    gold = variant_gold(path)
+    reply = parse_reply(path.read_text(encoding="utf-8"))
+    for key, want in gold["reply"].items():
+        if key.endswith("_starts"):
+            assert getattr(reply, key.removesuffix("_starts")).startswith(want), key
+            continue
+        got = getattr(reply, key)
+        if isinstance(got, dt.date):
+            got = got.isoformat()
+        assert (got if got is not None else "") == want, key
+    paths = [f"{p} {s.heading}" for p, s in walk(reply.sections)]
+    assert paths == gold["sections"]
+
+
+def test_a_reply_without_numbered_sections_keeps_its_body_and_figures():
+    reply = parse_reply((VARIANTS_DIR / "short_county.txt").read_text(encoding="utf-8"))
+    assert reply.sections == []
+    assert reply.intro.startswith("您提出的《关于支持江夏区科技型中小企业发展的提案》收悉")
+    assert "2024年，我区新增高新技术企业86家" in reply.intro
+    assert reply.closing == "感谢您对我区科技工作的关心和支持。"
+    assert [(f.quantity, f.unit) for f in reply.figures][:2] == [(86, "家"), (612, "家")]
+    assert any("no numbered sections" in w for w in reply.warnings)
+
+
+def test_suggestion_points_hold_their_handling_report_and_numbered_items():
+    reply = parse_reply((VARIANTS_DIR / "npc_delegates_suggestions.txt").read_text("utf-8"))
+    first = reply.sections[0]
+    assert (first.marker, first.heading, first.text) == (
+        "建议一：",
+        "加大数字化改造资金支持",
+        "办理情况：",
+    )
+    assert [c.marker for c in first.children] == ["1.", "2."]
+    assert reply.kind == "npc_suggestion" and reply.proposal_number is None
+
+
+def test_the_kind_comes_from_what_the_reply_says_never_from_the_word_suggestion_alone():
+    base = "一、工作情况\n2024年，新增企业10家。\n\n武汉市经济和信息化局\n2024年7月1日\n"
+    assert parse_reply("您的建议收悉。\n" + base).kind == "unknown"
+    assert parse_reply("您提出的《关于X的建议》收悉。\n" + base).kind == "unknown"
+    assert parse_reply("王XX代表：\n您的建议收悉。\n" + base).kind == "npc_suggestion"
+    assert parse_reply("王XX委员：\n您的建议收悉。\n" + base).kind == "cppcc_proposal"
+    assert parse_reply("您领衔提出的第5号提案收悉。\n" + base).proposal_number == "5"
+
+
+def test_a_signature_may_put_the_date_on_the_bureau_line_or_stack_two_bureaus():
+    body = "对市政协十四届五次会议第30号提案的答复\n一、工作情况\n新增企业10家。\n"
+    one = parse_reply(body + "武汉市财政局 2025年5月6日\n")
+    assert (one.signature, one.date) == ("武汉市财政局", dt.date(2025, 5, 6))
+    two = parse_reply(body + "武汉市财政局\n武汉市商务局\n二〇二五年五月六日\n")
+    assert (two.signature, two.bureau, two.date) == (
+        "武汉市财政局\n武汉市商务局",
+        "武汉市财政局",
+        dt.date(2025, 5, 6),
+    )
