@@ -21,7 +21,7 @@ from rest_framework_csv.renderers import CSVRenderer
 
 from enterprises.models import EnterpriseTier
 from policies.models import Bureau, Measure, PolicyDocument, Target, Theme
-from replies.models import Reply, ReplySection, ReportedFigure
+from replies.models import Reply, ReplyCoHandler, ReplySection, ReportedFigure
 
 from . import serializers as s
 
@@ -51,7 +51,7 @@ RESOURCES = [
         lambda: (
             Reply.objects.select_related("bureau")
             .prefetch_related(
-                "co_bureaus",
+                Prefetch("co_handlings", queryset=ReplyCoHandler.objects.select_related("bureau")),
                 Prefetch("sections", queryset=ReplySection.objects.order_by("order")),
                 Prefetch("figures", queryset=ReportedFigure.objects.select_related("tier")),
             )

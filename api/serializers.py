@@ -311,18 +311,34 @@ class ReplySectionSerializer(serializers.ModelSerializer):
 
 class ReportedFigureSerializer(serializers.ModelSerializer):
     quantity = QuantityField(label="数量")
+    quantity_max = QuantityField(label="上限", allow_null=True, read_only=True)
     tier = serializers.SlugRelatedField(
         slug_field="slug", read_only=True, allow_null=True, label="企业梯度"
     )
 
     class Meta:
         model = ReportedFigure
-        fields = ["subject", "tier", "quantity", "unit", "year", "text", "section"]
+        fields = [
+            "subject",
+            "quantity",
+            "unit",
+            "qualifier",
+            "year",
+            "kind",
+            "text",
+            "section",
+            "tier",
+            "quantity_max",
+            "scope",
+            "year_assumed",
+        ]
 
 
 class ReplySerializer(serializers.ModelSerializer):
     bureau = BureauRefSerializer(read_only=True, allow_null=True)
-    co_bureaus = BureauRefSerializer(many=True, read_only=True)
+    co_bureaus = BureauRefSerializer(
+        many=True, read_only=True, source="ordered_co_bureaus", help_text="in the reply's order"
+    )
     sections = ReplySectionSerializer(many=True, read_only=True)
     figures = ReportedFigureSerializer(many=True, read_only=True)
     url = PageURLField()
@@ -337,7 +353,14 @@ class ReplySerializer(serializers.ModelSerializer):
             "date",
             "bureau",
             "co_bureaus",
+            "kind",
+            "proposal_title",
+            "addressee",
+            "intro",
             "sections",
+            "next_steps",
+            "closing",
+            "signature",
             "figures",
             "url",
         ]

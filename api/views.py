@@ -15,7 +15,7 @@ from enterprises.models import EnterpriseTier
 from policies.contacts import BureauVersionConflict, bureau_contact_update, user_can_edit_bureau
 from policies.models import Bureau, Measure, PolicyDocument, Target, Theme
 from policies.services import VersionConflict, measure_update, user_can_edit_measure
-from replies.models import Reply, ReplySection, ReportedFigure
+from replies.models import Reply, ReplyCoHandler, ReplySection, ReportedFigure
 
 from . import filters, serializers
 from .caching import CachedJSONListMixin
@@ -223,7 +223,7 @@ class TargetViewSet(ReadOnlyViewSet):
 
 class ReplyViewSet(ReadOnlyViewSet):
     queryset = Reply.objects.select_related("bureau").prefetch_related(
-        "co_bureaus",
+        Prefetch("co_handlings", queryset=ReplyCoHandler.objects.select_related("bureau")),
         Prefetch("sections", queryset=ReplySection.objects.order_by("order")),
         Prefetch("figures", queryset=ReportedFigure.objects.select_related("tier")),
     )

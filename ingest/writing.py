@@ -80,7 +80,7 @@ def bureau_for(name: str, created: list[str]) -> Bureau:
         return Bureau.objects.get(name=spec.name)
     bureau = Bureau.objects.named(name).first()
     if bureau is None:
-        bureau = Bureau.objects.create(name=name, short_name=name, kind=Bureau.Kind.UNKNOWN)
+        bureau = Bureau.objects.create(name=name, short_name=name, kind=Bureau.Kind.OTHER)
         created.append(name)
     return bureau
 

@@ -182,6 +182,7 @@ class Bureau(models.Model):
         STATE_OWNED_GROUP = "state_owned_group", "市属国有企业"
         COURT_PROCURATORATE = "court_procuratorate", "法院检察院"
         MASS_ORGANISATION = "mass_organisation", "群团及其他组织"
+        OTHER = "other", "其他单位（未在名录中）"
         UNKNOWN = "unknown", "未登记单位"
 
     name = models.CharField("全称", max_length=100, unique=True)

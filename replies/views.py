@@ -22,9 +22,7 @@ def reply_list(request):
 
 @require_safe
 def reply_detail(request, pk: int):
-    reply = get_object_or_404(
-        Reply.objects.select_related("bureau", "document").prefetch_related("co_bureaus"), pk=pk
-    )
+    reply = get_object_or_404(Reply.objects.select_related("bureau", "document"), pk=pk)
     sections = list(
         ReplySection.objects.filter(reply=reply).prefetch_related("themes").order_by("order")
     )

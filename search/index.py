@@ -115,7 +115,8 @@ def _section_sources(ids: list[int]) -> Iterator[Source]:
             s.pk,
             _document(s.reply.document),
             f"{s.marker}{s.heading}",
-            s.heading,
+            # A top section also answers to the title of the proposal the reply answers.
+            s.heading if s.parent_id else f"{s.heading} {s.reply.proposal_title}".strip(),
             s.text,
             s.get_absolute_url(),
             _reply_extra(s.reply),

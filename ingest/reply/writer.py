@@ -41,13 +41,17 @@ def reply_values(parsed: ParsedReply) -> dict:
     return {
         "title": parsed.title,
         "title_derived": any("title" in w for w in parsed.warnings),
+        "kind": parsed.kind,
         "proposal_number": parsed.proposal_number,
+        "proposal_title": parsed.proposal_title[:300],
+        "addressee": parsed.addressee[:100],
         "session": parsed.session,
         "date": parsed.date,
         "published_at": published_at,
         "intro": parsed.intro,
         "next_steps": parsed.next_steps,
-        "signature": parsed.signature,
+        "closing": parsed.closing,
+        "signature": parsed.signature[:100],
         "source_office": parsed.source_office,
     }
 
@@ -69,13 +73,20 @@ def figure_values(pf: ParsedFigure) -> dict:
         "subject": pf.subject[:200],
         "tier": pf.tier,
         "quantity": pf.quantity,
+        "quantity_max": pf.quantity_max,
         "unit": pf.unit,
+        "qualifier": pf.qualifier,
+        "kind": pf.kind,
+        "scope": pf.scope,
         "year": pf.year,
+        "year_assumed": pf.year_assumed,
         "text": pf.text[:300],
     }
 
 
 def marker(section: ParsedSection) -> str:
+    if section.marker:
+        return section.marker
     numeral = cn2an.an2cn(section.number)
     return {1: f"{numeral}、", 2: f"（{numeral}）", 3: f"{numeral}是"}[section.level]
 
@@ -109,6 +120,13 @@ def parsed_sections(parsed: ParsedReply) -> list[tuple[str, ParsedSection]]:
             yield from visit(ps.children, key)
 
     return _keyed(visit(parsed.sections, ""))
+
+
+def parsed_figures(parsed: ParsedReply, sections) -> list[tuple[str, ParsedFigure]]:
+    """(section key, figure): the sections' figures, then the intro's and next steps' ("")."""
+    return [(k, pf) for k, ps in sections for pf in ps.figures] + [
+        ("", pf) for pf in parsed.figures
+    ]
 
 
 def stored_sections(reply: Reply) -> list[tuple[str, ReplySection]]:
@@ -150,9 +168,10 @@ class ReplyOps:
 
 
 def summary(parsed: ParsedReply) -> str:
-    figures = sum(len(s.figures) for s in walk(parsed.sections))
+    figures = sum(len(s.figures) for s in walk(parsed.sections)) + len(parsed.figures)
+    kind = Reply.Kind(parsed.kind).label
     return (
-        f"CPPCC reply {parsed.proposal_number or '(no proposal number)'}, "
+        f"reply ({kind}) {parsed.proposal_number or '(no proposal number)'}, "
         f"{len(list(walk(parsed.sections)))} sections, {figures} reported figures"
     )
 
@@ -176,7 +195,7 @@ def plan_reply(name: str, data: bytes, parsed: ParsedReply) -> DocumentPlan:
         return plan
     names = BureauNames()
     bureau = names.canonical(parsed.bureau) if parsed.bureau else None
-    co_bureaus = sorted({names.canonical(b) for b in parsed.co_bureaus})
+    co_bureaus = list(dict.fromkeys(names.canonical(b) for b in parsed.co_bureaus))
     plan.new_bureaus = list(names.unknown)
     label = parsed.proposal_number or name
     reply = Reply.objects.filter(document=doc).select_related("bureau").first() if doc else None
@@ -189,7 +208,7 @@ def plan_reply(name: str, data: bytes, parsed: ParsedReply) -> DocumentPlan:
     fields = values_differ(reply, reply_values(parsed))
     if (reply.bureau.name if reply.bureau else None) != bureau:
         fields.append("bureau")
-    if sorted(reply.co_bureaus.values_list("name", flat=True)) != co_bureaus:
+    if [b.name for b in reply.ordered_co_bureaus] != co_bureaus:
         fields.append("co_bureaus")
     if fields:
         plan.changed.append(Item("reply", label, parsed.title, fields))
@@ -224,8 +243,7 @@ def plan_reply(name: str, data: bytes, parsed: ParsedReply) -> DocumentPlan:
     new_figures = dict(
         _keyed(
             (_figure_key(k, figure_values(pf)["text"]), figure_values(pf))
-            for k, ps in new_sections
-            for pf in ps.figures
+            for k, pf in parsed_figures(parsed, new_sections)
         )
     )
     for key, values in new_figures.items():
@@ -273,7 +291,9 @@ def apply_reply(plan: DocumentPlan, created_bureaus: list[str]) -> None:
     reply.bureau = doc.issuing_bureau
     reply.full_clean(exclude=["co_bureaus"])
     reply.save()
-    reply.co_bureaus.set([bureau_for(b, created_bureaus) for b in parsed.co_bureaus])
+    reply.co_bureaus.clear()
+    for order, name in enumerate(parsed.co_bureaus):  # in the reply's order
+        reply.co_bureaus.add(bureau_for(name, created_bureaus), through_defaults={"order": order})
     tiers, themes = lookups()
     if plan.ops.rebuild_sections:
         reply.sections.all().delete()
@@ -287,15 +307,12 @@ def apply_reply(plan: DocumentPlan, created_bureaus: list[str]) -> None:
     if plan.ops.rewrite_figures:
         reply.figures.all().delete()
         sections = dict(stored_sections(reply))
-        order = 0
-        for key, ps in parsed_sections(parsed):
-            for pf in ps.figures:
-                values = figure_values(pf)
-                values["tier"] = tiers.get(values["tier"]) if values["tier"] else None
-                ReportedFigure.objects.create(
-                    reply=reply, section=sections[key], order=order, **values
-                )
-                order += 1
+        for order, (key, pf) in enumerate(parsed_figures(parsed, parsed_sections(parsed))):
+            values = figure_values(pf)
+            values["tier"] = tiers.get(values["tier"]) if values["tier"] else None
+            ReportedFigure.objects.create(
+                reply=reply, section=sections.get(key), order=order, **values
+            )
 
 
 def _create_sections(reply, parsed: ParsedReply, tiers, themes) -> None:

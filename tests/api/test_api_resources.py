@@ -120,3 +120,31 @@ def test_documents_list_the_measures_draft(api):
 def test_the_api_root_lists_the_resources(api):
     root = api.get("/api/v1/").json()
     assert {"measures", "bureaus", "tiers", "targets", "replies"} <= set(root)
+
+
+def test_a_reply_serves_its_kind_intro_next_steps_signature_and_figures_with_their_facts(api):
+    replies = rows(api.get("/api/v1/replies/", {"page_size": 200}))
+    by_number = {r["proposal_number"]: r for r in replies}
+    signed = next(r for r in replies if r["proposal_number"] is None)
+    assert signed["kind"] == "unknown" and signed["signature"] == "武汉市经济和信息化局"
+    assert signed["next_steps"].startswith("下一步，我市将围绕培育专精特新企业发展壮大")
+    reply = by_number["20250597"]
+    assert reply["kind"] == "cppcc_proposal" and reply["proposal_title"] == ""
+    assert reply["intro"].startswith("感谢您对我市科技型中小企业发展的关心与支持")
+    assert [b["name"] for b in reply["co_bureaus"]][:2] == ["武汉市商务局", "武汉市经济和信息化局"]
+    figures = {(f["quantity"], f["unit"]): f for f in reply["figures"]}
+    approx = figures[(750, "项")]
+    assert (approx["qualifier"], approx["kind"], approx["year"]) == ("余", "result", 2025)
+    assert approx["subject"] == "市科技重大专项、重点研发计划项目建议方向"
+    aid = figures[(6, "万元")]
+    assert (aid["kind"], aid["qualifier"], aid["year_assumed"]) == ("parameter", "", True)
+    assert set(aid) >= {
+        "subject",
+        "quantity",
+        "unit",
+        "qualifier",
+        "year",
+        "kind",
+        "text",
+        "section",
+    }

@@ -111,7 +111,7 @@ def test_an_unknown_bureau_is_created_and_reported(tmp_path, measure):
     )
     out = ingest(path)
     assert "unknown bureau '市新设局'" in out
-    assert Bureau.objects.get(name="市新设局").kind == Bureau.Kind.UNKNOWN
+    assert Bureau.objects.get(name="市新设局").kind == Bureau.Kind.OTHER
     assert "市新设局" in [r.bureau.name for r in measure(10).responsibilities.all()]
 
 

@@ -85,3 +85,11 @@ def test_reply_pages_render_in_a_bounded_number_of_queries(
 
 def test_a_missing_reply_is_a_404(client):
     assert client.get("/replies/999999/").status_code == 404
+
+
+def test_reply_page_shows_the_kind_and_each_figure_as_the_text_gives_it(client):
+    reply = Reply.objects.get(proposal_number="20230100")
+    html = client.get(reply.get_absolute_url()).content.decode()
+    assert "<dd>政协提案答复</dd>" in html
+    assert "近48.71%" in html and "超过14000家" in html and "100–100" not in html
+    assert "侵犯地理标志案件" in html and "奥林匹克标志案件" in html
