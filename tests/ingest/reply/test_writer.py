@@ -69,3 +69,13 @@ def test_a_county_bureau_signer_becomes_a_bureau_of_kind_other_and_is_reported()
         (86, "家", None),
         (612, "家", None),
     ]
+
+
+def test_search_finds_a_reply_by_the_title_of_the_proposal_it_answers():
+    from search import search
+
+    ingest("cppcc_mixed_numbering.txt")
+    reply = Reply.objects.get(proposal_number="20250233")
+    assert "拓展海外市场" not in "".join(s.text + s.heading for s in reply.sections.all())
+    hits = search("拓展海外市场", types=["reply_section"]).hits
+    assert hits[0].extra["reply_id"] == reply.pk and hits[0].title == "一、主要工作成效"
