@@ -6,7 +6,7 @@ policy, figures of a reply). An exact number has the qualifier "".
 Canonical words (what the data stores) and how texts write them:
 
 * 余: 余, 多 after the number ("750余项", "30多家")
-* 超过: 超过, 超, 逾 before it ("超过1.4万次")
+* 超过: 超过, 超出, 突破, 超, 逾 before it ("超过1.4万次")
 * 近: 近, 接近, 将近 before it ("近48.71%")
 * 约: 约, 大约 before it
 * 以上: 以上, 及以上 after it ("20家以上")
@@ -29,6 +29,8 @@ BEFORE: dict[str, str] = {
     "最多": "不高于",
     "最高": "最高",
     "超过": "超过",
+    "超出": "超过",
+    "突破": "超过",
     "接近": "近",
     "将近": "近",
     "大约": "约",

@@ -4,6 +4,8 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
+from ingest import qualifiers
+
 
 class Reply(models.Model):
     """A bureau's answer to a CPPCC (市政协) proposal or an NPC delegate's (人大代表) suggestion."""
@@ -202,7 +204,7 @@ class ReportedFigure(models.Model):
         return self.text
 
     # Qualifiers written before the number ("近48.71%"); the others follow it ("750余项").
-    QUALIFIERS_BEFORE = ("超过", "近", "约", "最高", "不少于", "不高于")
+    QUALIFIERS_BEFORE = frozenset(qualifiers.BEFORE.values())
 
     @property
     def quantity_text(self) -> str:

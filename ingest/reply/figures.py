@@ -41,6 +41,7 @@ from decimal import Decimal
 
 import cn2an
 
+from ingest import qualifiers
 from ingest.text import CJK
 from ingest.types import ParsedFigure
 from ingest.vocab import find_tiers
@@ -52,28 +53,20 @@ COUNT_UNITS = (
     "座", "台", "套", "位", "亩", "倍", "%",
 )  # fmt: skip
 UNITS = MONEY_UNITS + COUNT_UNITS
-# The qualifiers as written, and the one word each is stored as.
-QUALIFIERS = {
-    "余": "余", "多": "余",
-    "超过": "超过", "超出": "超过", "超": "超过", "逾": "超过", "突破": "超过",
-    "近": "近", "接近": "近", "将近": "近",
-    "约": "约", "大约": "约", "左右": "左右",
-    "以上": "以上", "及以上": "以上", "以下": "以下",
-    "不少于": "不少于", "不低于": "不少于", "至少": "不少于",
-    "不高于": "不高于", "不超过": "不高于", "最多": "不高于",
-    "最高": "最高",
-}  # fmt: skip
+# The qualifiers as written, and the one word each is stored as (ingest/qualifiers.py).
+QUALIFIERS = {**qualifiers.BEFORE, **qualifiers.APPROXIMATE, **qualifiers.AFTER}
+# Bounds and caps may stand a few words before the number: "最高补助100万元", "不高于市场标准70%".
+_BOUNDS = [w for w, c in qualifiers.BEFORE.items() if c in ("最高", "不高于", "不少于")]
 _UNIT_RE = re.compile("|".join(map(re.escape, sorted(UNITS, key=len, reverse=True))))
 _CN_DIGITS = "零〇一二两三四五六七八九十百千万亿"
 _NUMBER = re.compile(
     rf"(?<![\d.,A-Za-z])(?P<ar>\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+(?:\.\d+)?)(?P<mult>[万亿])?"
     rf"|(?P<cn>[{_CN_DIGITS}]+)"
 )
-_BETWEEN = re.compile("余|多")
-_AFTER = re.compile("及以上|以上|以下|左右|多")
-_BEFORE = re.compile("(?:超过|超出|突破|接近|将近|大约|不少于|不低于|至少|超|逾|近|约)$")
-# Bounds that may stand a few words before the number: "最高补助100万元", "不高于市场标准70%".
-_BOUND_BEFORE = re.compile(f"(最高|最多|不高于|不超过|不少于|不低于|至少)[{CJK}]{{0,6}}$")
+_BETWEEN = re.compile(qualifiers.APPROXIMATE_PATTERN)
+_AFTER = re.compile(f"{qualifiers.AFTER_PATTERN}|多")
+_BEFORE = re.compile(f"(?:{qualifiers.BEFORE_PATTERN})$")
+_BOUND_BEFORE = re.compile(f"({'|'.join(sorted(_BOUNDS, key=len, reverse=True))})[{CJK}]{{0,6}}$")
 _GIVEN = re.compile(f"给予([{CJK}]{{2,6}}?)(?=[，。；]|$)")
 _AID = re.compile("补助|奖励|资助|补贴|支持|贴息|奖补")
 _RANGE_AFTER = re.compile(r"\s*(?:[-—~～]|至)\s*(?=\d)")
@@ -88,7 +81,8 @@ _TIME = re.compile(
 _TIME_SUFFIX = re.compile(
     r"底|末|以来|起|至今|上半年|下半年|前三季度|第?[一二三四]季度|\d{1,2}月|[，、]"
 )
-_TIME_LEAD = re.compile(r"(?:^|[，。；：！？\n（])(?:截至|截止到|截止|到|在|于|自|从|至)?$")
+# A year opens its clause ("2022年，…") or follows a time preposition ("力争到2027年新增…").
+_TIME_LEAD = re.compile(r"(?:^|[，。；：！？\n（]|截至|截止到|截止|到|于|自|从|至)$")
 _CLAUSE_END = "，。；！？,;\n"
 _SENTENCE_END = "。！？\n"
 _PHRASE_BOUND = set("，。；！？：、（）()《》,;:\n")
@@ -106,6 +100,7 @@ _MODIFIER = re.compile(
 )
 _LEAD_STRIP = re.compile(
     r"^(?:(?:19|20)\d{2}年(?:度)?(?:\d{1,2}月)?(?:底|末|以来|起)?|截至|截止|全市|我市|全省|全国|"
+    r"我局|我们|将|力争|争取|到(?=(?:19|20)\d{2}年)|"
     "其中|目前|今年|累计|共计|共有|共|已|现有|新增|首批|并|建有|建立|建设|带动|实现|完成|和|及|"
     "以我市|以)"
 )
@@ -187,7 +182,7 @@ def _figure_at(
     pos = match.end()
     qualifier = ""
     if between := _BETWEEN.match(text, pos):
-        qualifier, pos = "余", between.end()
+        qualifier, pos = QUALIFIERS[between.group(0)], between.end()
     unit_match = _UNIT_RE.match(text, pos)
     if unit_match is None:
         return None
