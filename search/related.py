@@ -1,8 +1,15 @@
 """Related passages: for each measure, the reply sections that speak of the same thing.
 
 Cosine similarity of tf-idf vectors over the segmented text the search index already holds
-(title words count twice), blended with the overlap of the themes both are tagged with.
+(title words count three times), blended with the overlap of the themes both are tagged with.
+A pair is kept when its score reaches MIN_SCORE, it is among the measure's TOP passages, and the
+measure is among the section's PER_SECTION nearest measures (a section reporting on 揭榜挂帅 is
+shown beside the measure about 揭榜 rather than beside every measure that says 攻关 once).
 Computed at ingest; rows are only rewritten when they change, so a second ingest writes nothing.
+
+The weights and cuts are justified by the hand-read gold (tests/gold/003.toml, `[related]`):
+`python bench/related_threshold.py` prints precision and recall around them, and
+`manage.py extraction_eval --db --type related` scores what ingest stored.
 """
 
 from __future__ import annotations
@@ -15,8 +22,10 @@ from django.db import transaction
 from search.models import RelatedPassage, SearchEntry
 
 TOP = 5  # passages kept per measure
-MIN_SCORE = 0.12  # below this a "related" section is mostly shared boilerplate
-THEME_WEIGHT = 0.2  # the rest is text similarity
+PER_SECTION = 2  # a section is shown beside the measures with its 2 best scores (ties kept)
+MIN_SCORE = 0.14  # below this a "related" section is mostly shared boilerplate
+THEME_WEIGHT = 0.15  # the rest is text similarity
+TITLE_WEIGHT = 3  # a word of a measure's title or a section's heading counts this many times
 SHARED_TERMS = 6
 SYNTHETIC_PREFIX = "synth-"  # documents made by `manage.py synth` are left out
 
@@ -24,7 +33,7 @@ SYNTHETIC_PREFIX = "synth-"  # documents made by `manage.py synth` are left out
 def _vector(entry: SearchEntry) -> Counter:
     counts: Counter = Counter()
     for token in entry.title_tokens.split():
-        counts[token] += 2
+        counts[token] += TITLE_WEIGHT
     for token in entry.body_tokens.split():
         counts[token] += 1
     # Bare numbers (years, amounts) say nothing about the subject.
@@ -57,9 +66,8 @@ def compute_related() -> dict[tuple[int, int], tuple[float, int, list[str]]]:
     themes = {(e.kind, e.object_id): _themes(e) for e in entries}
     measures = sorted(k for k in weighted if k[0] == "measure")
     sections = sorted(k for k in weighted if k[0] == "reply_section")
-    result = {}
+    scored: dict[tuple, list] = {}
     for m in measures:
-        scored = []
         for s in sections:
             shared = weighted[m].keys() & weighted[s].keys()
             if not shared:
@@ -70,10 +78,23 @@ def compute_related() -> dict[tuple[int, int], tuple[float, int, list[str]]]:
             overlap = len(themes[m] & themes[s]) / len(union) if union else 0.0
             score = (1 - THEME_WEIGHT) * cosine + THEME_WEIGHT * overlap
             if score >= MIN_SCORE:
-                scored.append((score, s[1], _top_terms(contributions)))
-        scored.sort(key=lambda item: (-item[0], item[1]))
-        for rank, (score, section_id, terms) in enumerate(scored[:TOP], start=1):
-            result[(m[1], section_id)] = (round(min(score, 1.0), 4), rank, terms)
+                scored.setdefault(m, []).append((score, s, contributions))
+    # Each section's PER_SECTION best scores: a measure below them is not what it speaks of.
+    by_section: dict[tuple, list[float]] = {}
+    for pairs in scored.values():
+        for score, s, _ in pairs:
+            by_section.setdefault(s, []).append(score)
+    floor = {s: sorted(v, reverse=True)[:PER_SECTION][-1] for s, v in by_section.items()}
+    result = {}
+    for m, pairs in scored.items():
+        kept = [(score, s[1], c) for score, s, c in pairs if score >= floor[s]]
+        kept.sort(key=lambda item: (-item[0], item[1]))
+        for rank, (score, section_id, contributions) in enumerate(kept[:TOP], start=1):
+            result[(m[1], section_id)] = (
+                round(min(score, 1.0), 4),
+                rank,
+                _top_terms(contributions),
+            )
     return result
 
 
