@@ -129,12 +129,17 @@ def _alternation(words) -> str:
 @cache
 def _tier_rules() -> tuple[int, re.Pattern[str], re.Pattern[str]]:
     rules = _linking()["tiers"]
+    achieved = _alternation(rules.get("achieved_words", ())) or "(?!)"
+    becoming = _alternation(rules["becoming_words"])
     return (
         rules["phrase_chars"],
         re.compile(_alternation(rules["thing_words"])),
-        re.compile(f"(?:{_alternation(rules['becoming_words'])})$"),
+        re.compile(f"(?P<before>{achieved})?(?:{becoming})$"),
     )
 
+
+# Nouns that make a phrase about enterprises whatever qualifies them ("园区企业").
+_ENTERPRISE_HEADS = ("企业", "单位", "主体", "市场主体")
 
 # Where a noun phrase after a tier name stops: punctuation, quotes, brackets, conjunctions, 的.
 _PHRASE_STOP = re.compile(r"[\s，。；：！？、,.;:!?（）()“”\"《》〔〕\[\]【】和及与或等的]")
@@ -155,7 +160,8 @@ def _names_enterprises(text: str, start: int, end: int) -> bool:
     "…企业达到数量要求的园区") or says what an enterprise may become ("成长为专精特新“小巨人”企业").
     """
     limit, things, becoming = _tier_rules()
-    if becoming.search(text, 0, start):
+    goal = becoming.search(text, 0, start)
+    if goal and not goal.group("before"):
         return False
     while end < len(text) and text[end] in "”’」』\"'":
         end += 1  # the closing quote of "“小巨人”" belongs to the name
@@ -164,7 +170,9 @@ def _names_enterprises(text: str, start: int, end: int) -> bool:
         return False
     if stop == "的":
         after, _ = _phrase_after(text, end + len(phrase) + 1, limit)
-        if things.search(after):
+        # "…的园区" is about parks; "…的园区企业" is still about enterprises.
+        thing = things.search(after)
+        if thing and not after.startswith(_ENTERPRISE_HEADS, thing.end()):
             return False
     return True
 
@@ -214,13 +222,17 @@ def _frame_pattern() -> re.Pattern[str]:
     )
 
 
-def theme_text(text: str) -> str:
-    """The text themes are read from: without proper names (tier names, 《titles》, bodies such
-    as "市计量标准质量研究院") and without opening frames ("聚焦…领域"); each removed span becomes
-    a space so no new word forms across it."""
+def _unreadable_spans(text: str) -> list[tuple[int, int]]:
+    """Proper names (tier names, 《titles》, bodies such as "市计量标准质量研究院") and opening
+    frames ("聚焦…领域，"): spans no theme is read from."""
     spans = [(s, e) for s, e, _ in _tier_mentions(text)]
     spans += [m.span() for m in _proper_name_pattern().finditer(text)]
     spans += [m.span() for m in _frame_pattern().finditer(text)]
+    return spans
+
+
+def _blank(text: str, spans: list[tuple[int, int]]) -> str:
+    """`text` with each span turned into spaces, so no new word forms across it."""
     if not spans:
         return text
     chars = list(text)
@@ -230,10 +242,16 @@ def theme_text(text: str) -> str:
     return "".join(chars)
 
 
-def _theme_hits(spec: ThemeSpec, text: str) -> bool:
-    if spec.not_in:
-        text = re.sub(_alternation(spec.not_in), " ", text)
-    return any(k in text for k in spec.keywords)
+def theme_text(text: str) -> str:
+    """The text themes are read from (see `_unreadable_spans`)."""
+    return _blank(text, _unreadable_spans(text))
+
+
+def _theme_hits(spec: ThemeSpec, text: str, spans: list[tuple[int, int]]) -> bool:
+    if spec.not_in:  # found in the original text: "园区中小企业" holds a tier name
+        spans = spans + [m.span() for m in re.finditer(_alternation(spec.not_in), text)]
+    readable = _blank(text, spans)
+    return any(k in readable for k in spec.keywords)
 
 
 @cache
@@ -266,8 +284,10 @@ def find_themes(text: str) -> list[str]:
     """Theme slugs the text is about, in the data file's order: a keyword of the theme occurs
     outside proper names, opening frames and the theme's `not_in` phrases, or a verb of the
     theme acts on a tier's enterprises (linking.toml)."""
-    readable = theme_text(text)
+    spans = _unreadable_spans(text)
     by_verbs = _themes_by_tier_verbs(text)
     return [
-        spec.slug for spec in theme_specs() if spec.slug in by_verbs or _theme_hits(spec, readable)
+        spec.slug
+        for spec in theme_specs()
+        if spec.slug in by_verbs or _theme_hits(spec, text, spans)
     ]
