@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "ingest",
     "search",
     "api",
+    "alerts",
 ]
 
 MIDDLEWARE = [
@@ -225,6 +226,34 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": ["'none'"],
     },
 }
+
+# Email (policy alerts): printed to the console in development; in production SMTP, configured
+# from the environment (README.md). Tests read Django's in-memory outbox.
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND") or (
+    "django.core.mail.backends.console.EmailBackend"
+    if DEBUG
+    else "django.core.mail.backends.smtp.EmailBackend"
+)
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = envint("EMAIL_PORT", 25)
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = envbool("EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = envint("EMAIL_TIMEOUT", 20)
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "专精特新政策知识库 <noreply@localhost>")
+SERVER_EMAIL = os.environ.get("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
+# Links in emails (sent by a cron job, with no request to take the host from).
+SITE_URL = os.environ.get("SITE_URL") or (
+    "http://127.0.0.1:8000"
+    if (DEBUG or TESTING)
+    else (f"https://{ALLOWED_HOSTS[0]}" if ALLOWED_HOSTS else "")
+)
+# Proxies in front of the app that append to X-Forwarded-For (for per-client sign-up limits).
+NUM_PROXIES = envint("NUM_PROXIES", 0)
+ALERTS_CONFIRM_DAYS = envint("ALERTS_CONFIRM_DAYS", 7)
+ALERTS_SIGNUPS_PER_ADDRESS_PER_DAY = envint("ALERTS_SIGNUPS_PER_ADDRESS_PER_DAY", 5)
+ALERTS_SIGNUPS_PER_CLIENT_PER_HOUR = envint("ALERTS_SIGNUPS_PER_CLIENT_PER_HOUR", 20)
 
 LOGGING = {
     "version": 1,

@@ -11,6 +11,7 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("staff/", include("policies.staff_urls")),
     path("api/v1/", include("api.urls")),
+    path("alerts/", include("alerts.urls")),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("", include("policies.urls")),
     path("", include("enterprises.urls")),
