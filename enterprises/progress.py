@@ -106,26 +106,30 @@ def progress_rows() -> list[Row]:
 
 
 def progress_chart(rows: list[Row]) -> Chart:
-    """Lay the rows out, one group per ladder. A ladder shares one scale, so its rungs compare
-    (4000 专精特新 against 500 小巨人); ladders do not, since 16 600 高新技术企业 and 30 独角兽 on one
-    scale would leave most bars invisible."""
+    """Lay the rows out, one group per ladder, on one scale per unit: every bar counted in 家
+    shares a scale, so 30 独角兽 draw as a sliver beside 4 000 专精特新中小企业 and 16 600
+    高新技术企业 (the printed value says what the sliver is). A scale per group would draw 30 as
+    long as 4 000."""
     groups: list[Group] = []
     for row in rows:
         if not groups or groups[-1].ladder != row.tier.ladder:
             groups.append(Group(row.tier.ladder))
         groups[-1].rows.append(row)
+    tops: dict[str, Decimal] = {}
+    for row in rows:
+        for bar in row.bars:
+            tops[bar.unit] = max(tops.get(bar.unit, Decimal(0)), bar.value)
     y = 0
     usable = CHART_WIDTH - LABEL_WIDTH - 90  # room on the right for the printed value
     for group in groups:
         group.y = y
         y += HEADING + 4
-        top = max((b.value for r in group.rows for b in r.bars), default=Decimal(0)) or Decimal(1)
         for row in group.rows:
             row.y = y
             y += HEADING
             for bar in row.bars:
                 bar.x, bar.y = LABEL_WIDTH, y
-                bar.width = max(2, int(usable * bar.value / top))
+                bar.width = max(2, int(usable * bar.value / (tops[bar.unit] or Decimal(1))))
                 y += BAR_HEIGHT + BAR_GAP
             y += ROW_GAP // 2
         y += ROW_GAP

@@ -19,11 +19,20 @@ from .models import Bureau, Measure, Responsibility, Target, Theme
 from .validators import validate_phone
 
 
+class ChineseForm(forms.Form):
+    """Labels end in a full-width colon (标题：), as Chinese text writes them; Django's zh-hans
+    translation keeps the ASCII one."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "：")
+        super().__init__(*args, **kwargs)
+
+
 def _model_field(name: str, **kwargs) -> forms.Field:
     return Measure._meta.get_field(name).formfield(**kwargs)
 
 
-class MeasureForm(forms.Form):
+class MeasureForm(ChineseForm):
     # The version the form was loaded from: saving over a newer one is a conflict.
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
     title = _model_field("title")
@@ -56,7 +65,7 @@ class MeasureForm(forms.Form):
         return [self[name] for name in GUIDE_FIELDS]
 
 
-class TargetForm(forms.Form):
+class TargetForm(ChineseForm):
     id = forms.IntegerField(widget=forms.HiddenInput, required=False)
     text = forms.CharField(label="原文", max_length=300)
     subject = forms.CharField(label="对象", max_length=200)
@@ -80,7 +89,7 @@ def _target_initial(target: dict[str, Any]) -> dict[str, Any]:
     return {key: target[key] for key in ("id", *TARGET_KEYS)}
 
 
-class ResponsibilityForm(forms.Form):
+class ResponsibilityForm(ChineseForm):
     bureau = forms.ModelChoiceField(Bureau.objects.all(), label="单位")
     role = forms.ChoiceField(label="角色", choices=[("", "——"), *Responsibility.Role.choices])
 

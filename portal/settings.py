@@ -118,7 +118,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "/"
+LOGIN_REDIRECT_URL = "/staff/"  # where staff work; `next` still wins
 LOGOUT_REDIRECT_URL = "/"
 
 # Failed logins are counted per user name and address; the count lives in the database,

@@ -27,3 +27,9 @@
   // Buttons that need JavaScript stay hidden until it runs.
   document.querySelectorAll("[data-js-only]").forEach(function (el) { el.hidden = false; });
 })();
+// Where there is room, folded query forms and facet panels start open.
+(function () {
+  "use strict";
+  if (!window.matchMedia || !window.matchMedia("(min-width: 42rem)").matches) return;
+  document.querySelectorAll("details[data-open-wide]").forEach(function (el) { el.open = true; });
+})();

@@ -66,9 +66,7 @@ def site_url(django_db_setup, django_db_blocker) -> str:
     server.stop()
 
 
-@pytest.fixture
-def page(browser, site_url, db, monkeypatch, request):
-    """A fresh page; a screenshot of what it shows last is kept in test-artifacts/browser/."""
+def _new_tab(browser, site_url, monkeypatch, request):
     import search as search_engine
 
     # The query log would be written by the server's own connection and outlive the test.
@@ -84,8 +82,24 @@ def page(browser, site_url, db, monkeypatch, request):
 
 
 @pytest.fixture
-def shoot(page, request):
-    """Keep a named screenshot of the page as it is now."""
+def page(browser, site_url, db, monkeypatch, request):
+    """A fresh page; a screenshot of what it shows last is kept in test-artifacts/browser/."""
+    yield from _new_tab(browser, site_url, monkeypatch, request)
+
+
+@pytest.fixture
+def staff_page(browser, site_url, staff_account, django_db_blocker, monkeypatch, request):
+    """A fresh page for a test whose requests write (signing in and out): no test transaction
+    holds the database, which SQLite would lock against the server's writes. What the server
+    writes (a session, the login record) stays for the session; the test itself only reads."""
+    with django_db_blocker.unblock():
+        yield from _new_tab(browser, site_url, monkeypatch, request)
+
+
+@pytest.fixture
+def shoot(request):
+    """Keep a named screenshot of the page (or staff page) as it is now."""
+    page = request.getfixturevalue("staff_page" if "staff_page" in request.fixturenames else "page")
 
     def take(name: str) -> Path:
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
@@ -94,3 +108,48 @@ def shoot(page, request):
         return path
 
     return take
+
+
+STAFF_USERNAME, STAFF_PASSWORD = "browser-staff", "correct horse battery staple"
+
+
+@pytest.fixture(scope="session")
+def staff_account(django_db_setup, django_db_blocker):
+    """A 市经信局 staff account committed for the session: the live server runs in another
+    thread and, on PostgreSQL, sees only committed rows."""
+    from django.contrib.auth import get_user_model
+
+    from policies.models import Bureau, BureauMembership
+
+    with django_db_blocker.unblock():
+        user = get_user_model().objects.create_user(STAFF_USERNAME, password=STAFF_PASSWORD)
+        BureauMembership.objects.create(user=user, bureau=Bureau.objects.named("市经信局").get())
+    yield user
+    with django_db_blocker.unblock():
+        user.delete()
+
+
+@pytest.fixture
+def sign_in(staff_page):
+    """Sign in through the login form, as staff do; returns where the browser landed."""
+
+    def go(next_url: str = "") -> str:
+        page = staff_page
+        page.goto(page.base + "/accounts/login/" + (f"?next={next_url}" if next_url else ""))
+        page.get_by_label("用户名").fill(STAFF_USERNAME)
+        page.get_by_label("密码").fill(STAFF_PASSWORD)
+        page.get_by_role("button", name="登录").click()
+        page.wait_for_url(lambda url: "/accounts/login/" not in url)
+        return page.url
+
+    return go
+
+
+@pytest.fixture(scope="session")
+def axe():
+    """axe-core as axe-playwright-python ships it (its own axe.min.js; nothing from a CDN)."""
+    try:
+        from axe_playwright_python.sync_playwright import Axe
+    except ImportError:
+        _missing("axe-playwright-python is not installed: pip install -e '.[dev]'")
+    return Axe()

@@ -28,11 +28,19 @@ def test_high_tech_enterprises_reported_in_2022_and_2025_are_charted_and_subsets
     assert bars["high-tech"] == [("2022年实有", "12654"), ("2025年实有", "16600")]
 
 
-def test_a_ladder_shares_one_scale_so_its_rungs_compare():
+def test_one_scale_per_unit_so_30_unicorns_are_not_drawn_as_long_as_4000_smes():
     chart = progress_chart(progress_rows())
-    quality = next(g for g in chart.groups if g.ladder == "优质中小企业梯度")
-    widths = {row.tier.slug: row.bars[0].width for row in quality.rows}
-    assert widths["specialised-sme"] == 8 * widths["little-giant"]
+    width = {
+        (row.tier.slug, bar.label): bar.width
+        for group in chart.groups
+        for row in group.rows
+        for bar in row.bars
+    }
+    sme, giant = width["specialised-sme", "2028年目标"], width["little-giant", "2028年目标"]
+    assert sme == 8 * giant  # 4000 against 500
+    high_tech = width["high-tech", "2025年实有"]  # 16600, the longest bar counted in 家
+    assert high_tech > 4 * sme
+    assert width["unicorn", "2028年目标"] < giant / 4  # 30 against 500, on another ladder
 
 
 def test_targets_page_draws_an_accessible_svg_with_a_data_table(client):
