@@ -160,6 +160,7 @@ def alerts_send(*, dry_run: bool = False, now: datetime | None = None) -> Digest
         run.changed_items = refresh_content_states(now)
         run.purged = _purge(now)
     connection = get_connection()
+    matches: dict[tuple[str, str], dict[str, Item]] = {}  # subscriptions sharing a profile
     ids = list(
         Subscription.objects.filter(confirmed_at__isnull=False)
         .order_by("pk")
@@ -173,7 +174,7 @@ def alerts_send(*, dry_run: bool = False, now: datetime | None = None) -> Digest
             if subscription is None:
                 continue
             run.checked += 1
-            news = digest_items(subscription)
+            news = digest_items(subscription, matches)
             if not news:
                 if not dry_run:
                     subscription.checked_at = now
@@ -201,12 +202,19 @@ class News:
     change: str  # ContentState.Change label
 
 
-def digest_items(subscription: Subscription) -> list[News]:
-    """The subscription's matches that are new or changed since it was last checked."""
+def digest_items(
+    subscription: Subscription, matches: dict[tuple[str, str], dict[str, Item]] | None = None
+) -> list[News]:
+    """The subscription's matches that are new or changed since it was last checked; `matches`
+    keeps each profile's matches for the other subscriptions of the same run."""
+    matches = {} if matches is None else matches
     profile = profile_of(subscription)
     if profile is None:
         return []
-    items = matched_items(profile)
+    key = (profile.kind, profile.query)
+    if key not in matches:
+        matches[key] = matched_items(profile)
+    items = matches[key]
     states = ContentState.objects.filter(
         key__in=list(items), changed_at__gt=subscription.checked_at
     ).order_by("key")

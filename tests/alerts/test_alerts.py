@@ -262,3 +262,33 @@ def test_expired_sign_ups_are_purged_by_the_command(client, settings):
     assert "1 expired sign-ups removed" in send_alerts()
     assert not Subscription.objects.exists()
     assert urlsplit(links(mail.outbox[0])[0]).path.startswith("/alerts/confirm/")
+
+
+def test_two_owners_with_the_same_profile_each_get_their_own_digest(client, confirmed, measure):
+    other = Client()
+    sign_up(other, email="second@example.org")
+    other.get(links(mail.outbox[-1])[0])
+    mail.outbox.clear()
+    Measure.objects.filter(pk=measure(16).pk).update(guide_office="融资服务处")
+    send_alerts()
+    assert sorted(m.to[0] for m in mail.outbox) == ["owner.li@example.org", "second@example.org"]
+    assert len({links(m)[-1] for m in mail.outbox}) == 2  # each its own unsubscribe link
+
+
+def test_a_digest_the_mail_server_refuses_is_sent_on_the_next_run(confirmed, measure, monkeypatch):
+    from django.core.mail import EmailMessage
+
+    Measure.objects.filter(pk=measure(16).pk).update(guide_office="融资服务处")
+    real_send = EmailMessage.send
+
+    def refuse(self, fail_silently=False):
+        raise OSError("connection refused")
+
+    monkeypatch.setattr(EmailMessage, "send", refuse)
+    with pytest.raises(SystemExit):
+        send_alerts()
+    assert not mail.outbox
+    monkeypatch.setattr(EmailMessage, "send", real_send)
+    send_alerts()
+    assert len(mail.outbox) == 1
+    assert "【申报指南更新】措施：16. 提升金融服务质效" in mail.outbox[0].body

@@ -36,6 +36,8 @@ def owner_pages() -> list[str]:
         measure.document.get_absolute_url(),
         f"/alerts/?kind=finder&{OWNER_QUESTION}",
         "/alerts/sent/",
+        "/alerts/confirm/not-a-token/",
+        "/alerts/unsubscribe/00000000-0000-4000-8000-000000000000/",
         "/accounts/login/",
         "/no/such/page/",
     ]
