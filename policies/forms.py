@@ -177,7 +177,7 @@ class EditForms:
                 self.measure.add_error(None, errors)
 
 
-class ContactForm(forms.Form):
+class ContactForm(ChineseForm):
     """A bureau's contact card; saving goes through `bureau_contact_update`."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)

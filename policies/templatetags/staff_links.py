@@ -1,9 +1,10 @@
 """编辑 on public pages, for those who may edit what the page shows (nothing for visitors)."""
 
 from django import template
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.html import format_html
 
+from policies.contacts import user_can_edit_bureau
 from policies.models import Bureau, Measure
 from policies.services import user_can_edit_measure
 
@@ -11,12 +12,9 @@ register = template.Library()
 
 
 def _bureau_edit_url(user, bureau: Bureau) -> str | None:
-    if not (user.is_superuser or user.bureau_memberships.filter(bureau=bureau).exists()):
+    if not user_can_edit_bureau(user, bureau):
         return None
-    try:  # the bureau's own contact card, where the workspace offers one
-        return reverse("staff:bureau_edit", args=[bureau.pk])
-    except NoReverseMatch:
-        return reverse("staff:workspace")
+    return reverse("staff:bureau_contact", args=[bureau.pk])  # the bureau's contact card
 
 
 @register.simple_tag(takes_context=True)
@@ -33,7 +31,7 @@ def edit_link(context, obj) -> str:
         )
         what = "此措施"
     elif isinstance(obj, Bureau):
-        url, what = _bureau_edit_url(user, obj), "本单位信息"
+        url, what = _bureau_edit_url(user, obj), "联系方式"
     else:
         return ""
     if url is None:

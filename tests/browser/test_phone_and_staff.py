@@ -39,7 +39,18 @@ def test_the_owners_question_is_answered_on_a_phones_first_screen(page, shoot):
     titles = [h.inner_text() for h in page.locator("ol.finder-results h3").all()]
     assert "16. 提升金融服务质效" in titles
     for item in results.all():
-        assert "负责：" in item.inner_text()
+        # A phone for every responsible bureau: its own number, or the 12345 hotline, marked.
+        bureaus = item.locator("p.responsible a").count()
+        for panel in item.locator("details.contacts").all():
+            panel.locator("summary").click()
+        lines = item.locator(".contact-line")
+        assert lines.count() == bureaus >= 1
+        for line in lines.all():
+            assert line.is_visible()
+            phone = line.locator('a[href^="tel:"]').first
+            assert phone.is_visible()
+            if phone.get_attribute("href") == "tel:12345":
+                assert "热线" in line.inner_text()
     shoot("answer")
 
     summary.click()

@@ -74,3 +74,16 @@ def test_field_labels_end_in_a_full_width_colon(client, alice, measure):
     assert '<label for="id_guide_phone">联系电话：</label>' in html
     assert "<legend>适用企业</legend>" in html
     assert ":</label>" not in html
+
+
+def test_the_contact_card_form_labels_every_field_with_a_full_width_colon(client, alice):
+    from policies.models import Bureau
+
+    client.force_login(alice)
+    bureau = Bureau.objects.named("市经信局").get()
+    html = client.get(f"/staff/bureaus/{bureau.pk}/contact/").content.decode()
+    page = parse(html)
+    assert len(page.controls) == 6  # the header's search box and the five fields
+    assert [c.get("name") for c in page.controls if c.get("id") not in page.labels] == []
+    assert all(text.endswith("：") for text in page.label_texts if text != "搜索")
+    assert ":</label>" not in html
