@@ -10,6 +10,7 @@ from rest_framework.utils.urls import remove_query_param, replace_query_param
 from rest_framework.views import APIView
 
 import search
+from search.shortcuts import shortcut_url
 
 from .filters import MAX_INT
 from .pagination import PageNumberPagination
@@ -69,6 +70,7 @@ class SearchView(APIView):
         )
         if page > 1 and (page - 1) * size >= result.count:
             raise NotFound("页码无效。")
+        shortcut = shortcut_url(p["q"])  # the page a number or 文号 names, as the site redirects
         if page == 1:
             search.log_search(p["q"], result.count)  # the staff's "what people look for"
         labels = result.facet_labels
@@ -111,5 +113,8 @@ class SearchView(APIView):
                 },
                 "facets_partial": result.facets_partial,
                 "message": result.message,
+                "also_searched": result.also_searched,
+                "suggestions": result.suggestions,
+                "shortcut": request.build_absolute_uri(shortcut) if shortcut else None,
             }
         )

@@ -596,6 +596,18 @@ class SearchResponseSerializer(serializers.Serializer):
         help_text="true when the facets count only the best matches of a very common query"
     )
     message = serializers.CharField(allow_blank=True)
+    also_searched = serializers.ListField(
+        child=serializers.CharField(),
+        help_text="related words searched besides the words typed (房租 also searches 租金)",
+    )
+    suggestions = serializers.ListField(
+        child=serializers.CharField(),
+        help_text="when nothing was found: words and popular searches that find something",
+    )
+    shortcut = serializers.URLField(
+        allow_null=True,
+        help_text="the page the query names exactly (a proposal number, a 文号), or null",
+    )
 
 
 class BureauStatsSerializer(serializers.Serializer):

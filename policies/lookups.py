@@ -1,9 +1,9 @@
-"""What the public pages make of request parameters: cleaning, filters named by any alias, and
-the search box's shortcuts (a proposal number or a document reference goes straight there)."""
+"""What the public pages make of request parameters: cleaning, and filters named by any alias.
+(The search box's shortcuts, a proposal number or a 文号 going straight to its page, are
+search.shortcuts.)"""
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from dataclasses import dataclass, field
 
@@ -11,8 +11,6 @@ from django.db.models import Q, QuerySet
 from django.http import QueryDict
 
 from enterprises.models import EnterpriseTier
-from ingest import references
-from replies.models import Reply
 
 from .models import Bureau, BureauAlias, Chapter, Measure, PolicyDocument, Responsibility, Theme
 
@@ -25,8 +23,6 @@ SEARCH_TYPES = {
 }
 MAX_QUERY_CHARS = 200
 MAX_PAGE = 1000
-
-PROPOSAL_RE = re.compile(r"^(?:市政协)?(?:第)?(\d{8})(?:号)?(?:提案)?(?:的答复)?$")
 
 
 def clean_text(value: str | None, max_chars: int = MAX_QUERY_CHARS) -> str:
@@ -63,27 +59,6 @@ def tier_from_param(value: str) -> EnterpriseTier | None:
     if not value:
         return None
     return EnterpriseTier.objects.filter(Q(slug=value) | Q(name=value)).first()
-
-
-def normalise_reference(text: str) -> str | None:
-    """武政规[2022]23号 → 武政规〔2022〕23号; None when the text is not a document reference."""
-    return references.normalise(text)
-
-
-def shortcut_url(query: str) -> str | None:
-    """The page a query names exactly: a proposal number's reply or a reference's document."""
-    compact = unicodedata.normalize("NFKC", query).replace(" ", "")
-    match = PROPOSAL_RE.match(compact)
-    if match:
-        reply = Reply.objects.filter(proposal_number=match.group(1)).only("pk").first()
-        if reply is not None:
-            return reply.get_absolute_url()
-    reference = normalise_reference(query)
-    if reference:
-        document = PolicyDocument.objects.filter(reference_number=reference).only("pk").first()
-        if document is not None:
-            return document.get_absolute_url()
-    return None
 
 
 @dataclass

@@ -3,7 +3,7 @@ anonymous query log (search.SearchLog keeps the normalised text and the result c
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.db.models import Count, Max, Min
@@ -28,6 +28,27 @@ class QueryStat:
     fewest: int  # the fewest results any of these searches got
     most: int
     last: datetime
+    # Unanswered queries only: what related words do for it now.
+    found_now: int = 0  # results it would get today
+    fixed_by: list[str] = field(default_factory=list)  # related words that now find something
+    could_add: list[str] = field(default_factory=list)  # words that would, as related words
+
+
+# The unanswered queries re-checked on each view of the report (each costs a few searches).
+CHECKED_UNANSWERED = 20
+
+
+def check_unanswered(stat: QueryStat) -> None:
+    """Whether a related word fixes this query today, or which words would."""
+    import search
+    from search.suggestions import nearest_words
+
+    result = search.search(stat.query, limit=1)
+    stat.found_now = result.count
+    if result.count:
+        stat.fixed_by = result.also_searched
+    else:
+        stat.could_add = nearest_words(stat.query)
 
 
 @dataclass
@@ -51,9 +72,12 @@ class SearchReport:
         frequent = grouped.order_by("-searches", "-last", "query")[:limit]
         # A query still counts as unanswered only if no search for it found anything.
         unanswered = grouped.filter(most=0).order_by("-searches", "-last", "query")[:limit]
-        return cls(
+        report = cls(
             days=days,
             total=logs.count(),
             frequent=[QueryStat(**row) for row in frequent],
             unanswered=[QueryStat(**row) for row in unanswered],
         )
+        for stat in report.unanswered[:CHECKED_UNANSWERED]:
+            check_unanswered(stat)
+        return report

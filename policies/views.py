@@ -14,6 +14,7 @@ from django.views.decorators.http import require_safe
 import search as search_engine
 from enterprises.models import EnterpriseTier
 from replies.models import Reply, ReplySection
+from search.shortcuts import shortcut_url
 
 from .lookups import (
     SEARCH_TYPES,
@@ -22,7 +23,6 @@ from .lookups import (
     named_filters,
     positive_int,
     search_filters,
-    shortcut_url,
 )
 from .models import Bureau, Chapter, Citation, Measure, PolicyDocument, Responsibility, Theme
 from .related import related_passages
@@ -91,6 +91,8 @@ def search(request):
         "policies/search.html",
         {
             "query": query,
+            # The same words without related words: each one quoted (search.query).
+            "exact_query": " ".join(f'"{word}"' for word in query.replace('"', " ").split()),
             "result": result,
             "page": page,
             "pages": pages,

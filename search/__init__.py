@@ -43,6 +43,9 @@ class SearchResult:
     mode: str = "all"  # "any" when no entry had every word and entries with some are shown
     count_exact: bool = True  # False: a large count is PostgreSQL's estimate (above 500 matches)
     strategy: str = ""  # diagnostics: how the engine ranked (exact, champions@N, all)
+    also_searched: list[str] = field(default_factory=list)  # related words added ("租金")
+    # With no result: words and popular searches that do find something.
+    suggestions: list[str] = field(default_factory=list)
 
 
 def search(
@@ -68,12 +71,15 @@ def search(
     from .entities import entity_map
     from .index import flush_pending
     from .query import parse_query
+    from .related_words import vocabulary
+    from .suggestions import suggest
 
     flush_pending()  # entries changed earlier in this transaction
-    parsed = parse_query(query, segmenter(), entity_map)
+    parsed = parse_query(query, segmenter(), entity_map, vocabulary)
     result = SearchResult(parsed.text, 0, [], message=parsed.message)
     if not parsed.positive:
         return result
+    result.also_searched = parsed.also_searched
     filters, problem = _filters(types, bureau, tier, theme, document)
     if problem:
         result.message = (result.message + problem).strip()
@@ -92,9 +98,28 @@ def search(
     result.facets, result.facet_labels = _facets(ranked.rows)
     result.facets_partial = len(ranked.rows) < ranked.count
     result.hits = _hits(ranked.rows[offset : offset + limit], parsed.highlights)
-    if not ranked.count and not result.message:
-        result.message = "没有找到匹配的结果。"
+    if not ranked.count:
+        if not result.message:
+            result.message = "没有找到匹配的结果。"
+        if not filters.tokens and filters.document_id is None and not filters.kinds:
+            result.suggestions = suggest(parsed)
     return result
+
+
+def finds_something(query: str) -> bool:
+    """Whether a search for `query` (related words applied) has at least one result."""
+    from search.segmentation import segmenter
+
+    from . import engine
+    from .entities import entity_map
+    from .query import parse_query
+    from .related_words import vocabulary
+
+    parsed = parse_query(query, segmenter(), entity_map, vocabulary)
+    if not parsed.positive:
+        return False
+    mode = "all" if len(parsed.positive) == 1 else "any"
+    return engine.run(parsed.positive, parsed.negative, mode, engine.Filters(), 1).count > 0
 
 
 def measure_ids_matching(query: str) -> list[int]:
@@ -108,9 +133,10 @@ def measure_ids_matching(query: str) -> list[int]:
     from .entities import entity_map
     from .index import flush_pending
     from .query import parse_query
+    from .related_words import vocabulary
 
     flush_pending()
-    parsed = parse_query(query, segmenter(), entity_map)
+    parsed = parse_query(query, segmenter(), entity_map, vocabulary)
     if not parsed.positive:
         return []
     filters = engine.Filters(kinds=["measure"])

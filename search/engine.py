@@ -37,6 +37,9 @@ _CANDIDATE_COLUMNS = "id, object_id, kind, facet_keys, boost, search_vector, pla
 SURE_LARGE = 4
 # bm25 column weights on SQLite: title, body, structured fields, in the same ratio as PostgreSQL's.
 BM25_WEIGHTS = (5.0, 2.0, 1.0)
+# When related words were added to a query, an entry's rank is its rank for the words as typed
+# plus this share of its rank for the whole query: what holds the typed word comes first.
+RELATED_WEIGHT = 0.25
 
 
 @dataclass
@@ -86,8 +89,13 @@ class _Engine:
         self.params.extend(params)
 
     # Subclasses: token expressions and the match condition for a token expression.
-    def token_expr(self, term: Term) -> str:
-        raise NotImplementedError
+    def token_expr(self, term: Term, *, typed_only: bool = False) -> str:
+        """Any of the term's alternatives (each needs all of its tokens); with `typed_only`,
+        without the related words'."""
+        alternatives = term.alternatives if typed_only else term.alternatives + term.related
+        return self.any_tokens(
+            [self.all_tokens([self.quote(t) for t in alt]) for alt in alternatives]
+        )
 
     def all_tokens(self, exprs: list[str]) -> str:
         raise NotImplementedError
@@ -100,7 +108,7 @@ class _Engine:
 
     def term_condition(self, term: Term) -> tuple[str, list]:
         parts, params = [], []
-        if term.alternatives:
+        if term.matchable:
             sql, p = self.matches(self.token_expr(term))
             parts.append(sql)
             params += p
@@ -111,7 +119,7 @@ class _Engine:
 
     def build(self, positive: list[Term], negative: list[Term], mode: str, filters: Filters):
         if mode == "all":
-            exprs = [self.token_expr(t) for t in positive if t.alternatives]
+            exprs = [self.token_expr(t) for t in positive if t.matchable]
             if exprs:
                 self.add(*self._matches_flat(self.all_tokens(exprs)))
             for term in positive:
@@ -133,10 +141,18 @@ class _Engine:
         if filters.tokens:
             self.add(*self._matches_flat(self.all_tokens([self.quote(t) for t in filters.tokens])))
         # What the rank is computed against: the positive token expressions.
-        rank_exprs = [self.token_expr(t) for t in positive if t.alternatives]
+        rank_exprs = [self.token_expr(t) for t in positive if t.matchable]
         if not rank_exprs:
             return None
         return (self.all_tokens if mode == "all" else self.any_tokens)(rank_exprs)
+
+    def typed_expr(self, positive: list[Term]) -> str | None:
+        """When related words were added: any of the words as typed, ranked first (None when
+        nothing was added, or nothing typed is an index token)."""
+        if not any(t.related for t in positive):
+            return None
+        exprs = [self.token_expr(t, typed_only=True) for t in positive if t.alternatives]
+        return self.any_tokens(exprs) if exprs else None
 
     def _matches_flat(self, expr: str) -> tuple:
         sql, params = self.matches(expr)
@@ -154,7 +170,7 @@ class _Engine:
             cursor.execute(sql, params)
             return [
                 Row(pk, object_id, float(score or 0.0), kind, keys)
-                for pk, object_id, score, kind, keys in cursor.fetchall()
+                for pk, object_id, score, kind, keys, *_ in cursor.fetchall()
             ]
 
     def count(self, from_sql: str, params: list) -> int:
@@ -167,11 +183,6 @@ class _Postgres(_Engine):
     @staticmethod
     def quote(token: str) -> str:
         return f"'{token}'"
-
-    def token_expr(self, term: Term) -> str:
-        return " | ".join(
-            "(" + " & ".join(self.quote(t) for t in alt) + ")" for alt in term.alternatives
-        )
 
     def all_tokens(self, exprs: list[str]) -> str:
         return " & ".join(f"({e})" for e in exprs)
@@ -201,18 +212,25 @@ class _Postgres(_Engine):
                 count = cursor.fetchone()[0]
         if count == 0:
             return Ranked(0, [])
+        typed_sql = ""
         if rank_expr is None:
             score_sql, score_params = "0.0", []
             order = f"{_KIND_CASE}, e.id"
         else:
             weights = "{" + ",".join(str(w) for w in WEIGHTS) + "}"
-            score_sql = (
+            rank = (
                 f"ts_rank_cd('{weights}'::float4[], e.search_vector, "
-                f"to_tsquery('simple', %s), {NORMALIZATION}) * e.boost"
+                f"to_tsquery('simple', %s), {NORMALIZATION})"
             )
-            score_params = [rank_expr]
+            score_sql, score_params = f"{rank} * e.boost", [rank_expr]
             order = f"score DESC, {_KIND_CASE}, e.id"
-        select = f"SELECT e.id, e.object_id, {score_sql} AS score, e.kind, e.facet_keys"
+            if typed := self.typed_expr(positive):
+                # What holds a word as typed comes before what only holds a related word.
+                score_sql = f"({rank} + {RELATED_WEIGHT} * {rank}) * e.boost"
+                typed_sql = ", e.search_vector @@ to_tsquery('simple', %s) AS typed"
+                score_params = [typed, rank_expr, typed]
+                order = f"typed DESC, {order}"
+        select = f"SELECT e.id, e.object_id, {score_sql} AS score, e.kind, e.facet_keys{typed_sql}"
         rank_all = f"{select} FROM {TABLE} e WHERE {where} ORDER BY {order} LIMIT %s"
         if count <= WINDOW:
             rows = self.fetch(rank_all, [*score_params, *params, max(WINDOW, needed)])
@@ -282,11 +300,6 @@ class _SQLite(_Engine):
     def quote(token: str) -> str:
         return f'"{token}"'
 
-    def token_expr(self, term: Term) -> str:
-        return " OR ".join(
-            "(" + " AND ".join(self.quote(t) for t in alt) + ")" for alt in term.alternatives
-        )
-
     def all_tokens(self, exprs: list[str]) -> str:
         return " AND ".join(f"({e})" for e in exprs)
 
@@ -311,7 +324,19 @@ class _SQLite(_Engine):
             )
             from_params = [rank_expr]
             score_sql = "coalesce(m.rank, 0.0) * e.boost"
+            if typed := self.typed_expr(positive):
+                from_sql += (
+                    f" LEFT JOIN (SELECT rowid AS id, -bm25({FTS_TABLE}, {weights}) AS rank"
+                    f" FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s) t ON t.id = e.id"
+                )
+                from_params.append(typed)
+                score_sql = (
+                    f"(coalesce(t.rank, 0.0) + {RELATED_WEIGHT} * coalesce(m.rank, 0.0)) * e.boost"
+                )
             order = f"score DESC, {_KIND_CASE}, e.id"
+            if typed:
+                # What holds a word as typed comes before what only holds a related word.
+                order = f"t.id IS NULL, {order}"
         # The WHERE clause matches on its own; the ranking join is only needed for the order.
         count = self.count(f"{TABLE} e", params)
         if count == 0:

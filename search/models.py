@@ -118,3 +118,50 @@ class SearchLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.query} ({self.result_count})"
+
+
+class RelatedWord(models.Model):
+    """A word owners type and the documents' words it should also find, added by a superuser to
+    the entries of search/data/related_words.toml (search.related_words)."""
+
+    word = models.CharField(
+        "公众用语", max_length=40, unique=True, help_text="What people type, e.g. 房租."
+    )
+    related = models.CharField(
+        "也搜索",
+        max_length=400,
+        help_text="The documents' words, separated by spaces or 、, e.g. 租金 租房.",
+    )
+    note = models.CharField("备注", max_length=200, blank=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    class Meta:
+        ordering = ["word"]
+        verbose_name = "相关词"
+        verbose_name_plural = "相关词"
+
+    def __str__(self) -> str:
+        return f"{self.word} → {self.related}"
+
+    def related_list(self) -> list[str]:
+        return [w for w in self.related.replace("、", " ").replace(",", " ").split() if w]
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        from search.segmentation import squash
+
+        self.word = self.word.strip()
+        errors = {}
+        if len(squash(self.word)) < 2:
+            errors["word"] = "至少两个汉字或字母、数字。"
+        words = self.related_list()
+        if not words:
+            errors["related"] = "至少填写一个相关词。"
+        elif any(len(squash(w)) < 2 for w in words):
+            errors["related"] = "每个相关词至少两个汉字或字母、数字。"
+        elif any(squash(w) == squash(self.word) for w in words):
+            errors["related"] = "相关词不能与公众用语相同。"
+        if errors:
+            raise ValidationError(errors)
+        self.related = " ".join(dict.fromkeys(words))

@@ -8,6 +8,9 @@
 - A bureau alias or tier name (经信局, 小巨人) also matches the entity token the index stores for
   the objects that bureau is responsible for or that tier is named by.
 - FTS and SQL syntax characters are just separators; AND / OR / NOT / NEAR are ignored.
+- Related words (related_words.py): a word people type (房租) also matches the documents' words
+  for it (租金, 租房), which rank below the word typed; a key is also found inside a longer word
+  (银行贷款 holds 贷款). Question filler (怎么, 申请 …) is dropped when other words remain.
 """
 
 from __future__ import annotations
@@ -17,6 +20,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from search.segmentation import STOPWORDS, Segmenter, is_cjk, normalize, squash
+
+from .related_words import Vocabulary
 
 MAX_QUERY_CHARS = 200
 MAX_TERMS = 12
@@ -33,10 +38,18 @@ class Term:
     substring: str = ""  # letters and digits that must occur in the entry's text
     highlight: tuple[str, ...] = ()  # what to mark in snippets
     negated: bool = False
+    # Alternatives from related words: they match like `alternatives` but rank below them.
+    related: tuple[tuple[str, ...], ...] = ()
+    also: tuple[str, ...] = ()  # the related words searched, as written (shown to the person)
 
     @property
     def tokens(self) -> list[str]:
-        return [t for alt in self.alternatives for t in alt]
+        return [t for alt in self.alternatives + self.related for t in alt]
+
+    @property
+    def matchable(self) -> bool:
+        """Whether the term can be matched by index tokens (else only by its substring)."""
+        return bool(self.alternatives or self.related)
 
 
 @dataclass
@@ -54,6 +67,15 @@ class ParsedQuery:
         return [t for t in self.terms if t.negated]
 
     @property
+    def also_searched(self) -> list[str]:
+        """The related words searched besides the words typed, in query order."""
+        return list(dict.fromkeys(w for term in self.positive for w in term.also))
+
+    @property
+    def expanded(self) -> bool:
+        return any(term.related for term in self.positive)
+
+    @property
     def highlights(self) -> list[str]:
         seen: list[str] = []
         for term in self.positive:
@@ -67,9 +89,11 @@ def parse_query(
     raw: str,
     segmenter: Segmenter,
     entities: Mapping[str, tuple[str, ...]] | Callable[[], Mapping[str, tuple[str, ...]]],
+    vocabulary: Vocabulary | Callable[[], Vocabulary] | None = None,
 ) -> ParsedQuery:
     """`entities` maps squashed names (经信局) to entity tokens (xb3); it may be a callable so
-    queries without words never load it."""
+    queries without words never load it. `vocabulary` (or a callable giving it) holds the related
+    words and the question filler; without it words are searched only as typed."""
     text = " ".join(normalize(raw or "").split())
     messages = []
     if len(text) > MAX_QUERY_CHARS:
@@ -80,6 +104,7 @@ def parse_query(
         parsed.message = "请输入要搜索的内容。"
         return parsed
     resolve = entities if callable(entities) else (lambda: entities)
+    vocab = vocabulary() if callable(vocabulary) else vocabulary
 
     pieces: list[tuple[str, bool, bool]] = []  # (text, negated, is_phrase)
     rest = []
@@ -94,14 +119,21 @@ def parse_query(
             negated = word.startswith("-")
             pieces.append((word.lstrip("-"), negated, False))
 
-    for piece, negated, is_phrase in pieces:
-        if is_phrase:
-            terms = _phrase_terms(piece, negated, segmenter)
-        else:
-            terms = _word_terms(piece, negated, segmenter, resolve)
-        for term in terms:
-            if term not in parsed.terms:
-                parsed.terms.append(term)
+    def collect(filler: frozenset[str]) -> list[Term]:
+        found: list[Term] = []
+        for piece, negated, is_phrase in pieces:
+            if is_phrase:
+                terms = _phrase_terms(piece, negated, segmenter)
+            else:
+                terms = _word_terms(piece, negated, segmenter, resolve, vocab, filler)
+            for term in terms:
+                if term not in found:
+                    found.append(term)
+        return found
+
+    parsed.terms = collect(vocab.filler if vocab else frozenset())
+    if vocab and not any(not t.negated for t in parsed.terms):
+        parsed.terms = collect(frozenset())  # only filler: search it as typed
     if len(parsed.terms) > MAX_TERMS:
         parsed.terms = parsed.terms[:MAX_TERMS]
         messages.append(f"词语过多，只使用了前 {MAX_TERMS} 个。")
@@ -133,10 +165,20 @@ def _phrase_terms(phrase: str, negated: bool, segmenter: Segmenter) -> list[Term
     ]
 
 
-def _word_terms(word: str, negated: bool, segmenter: Segmenter, resolve) -> list[Term]:
+def _word_terms(
+    word: str,
+    negated: bool,
+    segmenter: Segmenter,
+    resolve,
+    vocab: Vocabulary | None = None,
+    filler: frozenset[str] = frozenset(),
+) -> list[Term]:
     key = squash(word)
     if not key:
         return []
+    related = vocab.related if vocab and not negated else {}
+    if key in related:
+        return [_related_term(key, segmenter, related)]
     pieces = segmenter.pieces(word)
     entity = resolve().get(key) if len(pieces) > 1 else None
     if entity:
@@ -151,6 +193,9 @@ def _word_terms(word: str, negated: bool, segmenter: Segmenter, resolve) -> list
             terms.append(Term(text, substring=text, highlight=(text,), negated=negated))
 
     for piece in pieces:
+        if piece in filler:
+            flush_run()  # a separator: the characters around it are not one word
+            continue
         if is_cjk(piece) and len(piece) == 1:
             run.append(piece)
             continue
@@ -160,10 +205,41 @@ def _word_terms(word: str, negated: bool, segmenter: Segmenter, resolve) -> list
         entity = resolve().get(piece) if is_cjk(piece) else None
         if entity:
             terms.append(_entity_term(piece, [piece], entity, negated))
+        elif piece in related:
+            terms.append(_related_term(piece, segmenter, related))
+        elif inner := [w for w in segmenter.subwords(piece) if w in related]:
+            terms.append(_related_term(piece, segmenter, related, inner))
         else:
             terms.append(Term(piece, alternatives=((piece,),), highlight=(piece,), negated=negated))
     flush_run()
     return terms
+
+
+def _related_term(
+    key: str, segmenter: Segmenter, related: Mapping, inner: list[str] | None = None
+) -> Term:
+    """A word with related words: the word itself, or any related word (each with all of its
+    tokens). `inner` are keys found inside a longer word: they count as related words too."""
+    typed = tuple(_tokens(segmenter.pieces(key)))
+    also: list[str] = []
+    for word in [key, *(inner or [])]:
+        also += [w for w in related.get(word, ()) if w not in also]
+    alternatives = []
+    for word in [*(inner or []), *also]:
+        tokens = tuple(_tokens(segmenter.pieces(word)))
+        if tokens and tokens != typed and tokens not in alternatives:
+            alternatives.append(tokens)
+    if not typed and not alternatives:
+        return Term(key, substring=key, highlight=(key,))
+    return Term(
+        key,
+        alternatives=(typed,) if typed else (),
+        # Without tokens of its own (招人 is two single characters) the word is only matched
+        # through its related words.
+        related=tuple(alternatives),
+        highlight=(key, *(squash(w) for w in also)),
+        also=tuple(also),
+    )
 
 
 def _entity_term(key: str, pieces: list[str], entity: tuple[str, ...], negated: bool) -> Term:

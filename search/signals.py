@@ -23,6 +23,8 @@ from replies.models import Reply, ReplySection, ReportedFigure
 
 from .entities import clear_entity_cache
 from .index import mark_dirty
+from .models import RelatedWord
+from .related_words import forget_rows
 
 
 def measure_changed(sender, instance, raw=False, **kwargs):
@@ -78,6 +80,10 @@ def vocabulary_changed(kind: str):
     return receiver
 
 
+def related_words_changed(sender, instance, raw=False, **kwargs):
+    forget_rows()  # applied at query time: nothing to re-index
+
+
 _measure_m2m = m2m_of("measure+targets", "measure+targets")
 _RECEIVERS = [
     (post_save, Measure, measure_changed),
@@ -105,6 +111,8 @@ _RECEIVERS = [
     (post_save, Theme, vocabulary_changed("theme")),
     (post_delete, Theme, vocabulary_changed("theme")),
     (post_save, PolicyDocument, vocabulary_changed("document")),
+    (post_save, RelatedWord, related_words_changed),
+    (post_delete, RelatedWord, related_words_changed),
 ]
 
 
