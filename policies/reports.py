@@ -29,26 +29,35 @@ class QueryStat:
     most: int
     last: datetime
     # Unanswered queries only: what related words do for it now.
-    found_now: int = 0  # results it would get today
+    found_now: bool = False  # it would find something today
     fixed_by: list[str] = field(default_factory=list)  # related words that now find something
     could_add: list[str] = field(default_factory=list)  # words that would, as related words
 
 
-# The unanswered queries re-checked on each view of the report (each costs a few searches).
+# Unanswered queries re-checked on each view of the report: whether they find something now
+# (one query each), and for the first few that still do not, which words would (a few more).
 CHECKED_UNANSWERED = 20
+SUGGESTED_UNANSWERED = 5
 
 
-def check_unanswered(stat: QueryStat) -> None:
-    """Whether a related word fixes this query today, or which words would."""
-    import search
-    from search.suggestions import nearest_words
+def check_unanswered(stats: list[QueryStat]) -> None:
+    """Mark the queries a related word fixes today, and offer words for those it would."""
+    from search import finds_something
+    from search.query import parse_query
+    from search.related_words import vocabulary
+    from search.segmentation import segmenter
+    from search.suggestions import nearest_words, vocabulary_words
 
-    result = search.search(stat.query, limit=1)
-    stat.found_now = result.count
-    if result.count:
-        stat.fixed_by = result.also_searched
-    else:
-        stat.could_add = nearest_words(stat.query)
+    words = None
+    suggested = 0
+    for stat in stats[:CHECKED_UNANSWERED]:
+        if finds_something(stat.query):
+            stat.found_now = True
+            stat.fixed_by = parse_query(stat.query, segmenter(), {}, vocabulary).also_searched
+        elif suggested < SUGGESTED_UNANSWERED:
+            suggested += 1
+            words = words if words is not None else vocabulary_words()
+            stat.could_add = nearest_words(stat.query, vocabulary=words)
 
 
 @dataclass
@@ -78,6 +87,5 @@ class SearchReport:
             frequent=[QueryStat(**row) for row in frequent],
             unanswered=[QueryStat(**row) for row in unanswered],
         )
-        for stat in report.unanswered[:CHECKED_UNANSWERED]:
-            check_unanswered(stat)
+        check_unanswered(report.unanswered)
         return report

@@ -118,8 +118,8 @@ def finds_something(query: str) -> bool:
     parsed = parse_query(query, segmenter(), entity_map, vocabulary)
     if not parsed.positive:
         return False
-    mode = "all" if len(parsed.positive) == 1 else "any"
-    return engine.run(parsed.positive, parsed.negative, mode, engine.Filters(), 1).count > 0
+    # A search falls back to entries with some of the words: any of them is enough.
+    return engine.exists(parsed.positive, parsed.negative, "any")
 
 
 def measure_ids_matching(query: str) -> list[int]:

@@ -74,6 +74,15 @@ def run(
     return engine.run(positive, negative, mode, filters, needed)
 
 
+def exists(positive: list[Term], negative: list[Term], mode: str) -> bool:
+    """Whether anything matches (one query, nothing ranked)."""
+    engine = _Postgres() if connection.vendor == "postgresql" else _SQLite()
+    engine.build(positive, negative, mode, Filters())
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT 1 FROM {TABLE} e WHERE {engine.where_sql()} LIMIT 1", engine.params)
+        return cursor.fetchone() is not None
+
+
 def _like(term: Term) -> str:
     # Substrings are letters and digits only (query.py), so nothing needs escaping.
     return f"%{term.substring}%"
@@ -145,6 +154,19 @@ class _Engine:
         if not rank_exprs:
             return None
         return (self.all_tokens if mode == "all" else self.any_tokens)(rank_exprs)
+
+    def closeness(self, positive: list[Term]) -> tuple[str, list]:
+        """How close the related words an entry holds are to what was typed: each related word
+        counts 1, 1/2, 1/3 … in the order listed (招工: 招聘, then 用工, then the broad 人才).
+        Ranking functions would let an entry saying 人才 sixteen times outrank the one about
+        招聘, the word meant."""
+        parts, params = [], []
+        for term in positive:
+            for i, alternative in enumerate(term.related):
+                sql, p = self.matches(self.all_tokens([self.quote(t) for t in alternative]))
+                parts.append(f"(CASE WHEN {sql} THEN {1 / (i + 1):.4f} ELSE 0 END)")
+                params += p
+        return " + ".join(parts) or "0", params
 
     def typed_expr(self, positive: list[Term]) -> str | None:
         """When related words were added: any of the words as typed, ranked first (None when
@@ -224,12 +246,22 @@ class _Postgres(_Engine):
             )
             score_sql, score_params = f"{rank} * e.boost", [rank_expr]
             order = f"score DESC, {_KIND_CASE}, e.id"
-            if typed := self.typed_expr(positive):
-                # What holds a word as typed comes before what only holds a related word.
-                score_sql = f"({rank} + {RELATED_WEIGHT} * {rank}) * e.boost"
-                typed_sql = ", e.search_vector @@ to_tsquery('simple', %s) AS typed"
-                score_params = [typed, rank_expr, typed]
-                order = f"typed DESC, {order}"
+            if any(term.related for term in positive):
+                typed = self.typed_expr(positive)
+                score_sql = f"{RELATED_WEIGHT} * {rank} * e.boost"
+                if typed:
+                    score_sql = f"({rank} + {RELATED_WEIGHT} * {rank}) * e.boost"
+                score_params = [typed, rank_expr] if typed else [rank_expr]
+                # What holds a word as typed comes first, then what holds the closest related
+                # words (closeness), then the rank.
+                closeness, closeness_params = self.closeness(positive)
+                typed_sql = f", {closeness} AS closeness"
+                score_params += closeness_params
+                order = f"closeness DESC, {order}"
+                if typed:
+                    typed_sql += ", e.search_vector @@ to_tsquery('simple', %s) AS typed"
+                    score_params.append(typed)
+                    order = f"typed DESC, {order}"
         select = f"SELECT e.id, e.object_id, {score_sql} AS score, e.kind, e.facet_keys{typed_sql}"
         rank_all = f"{select} FROM {TABLE} e WHERE {where} ORDER BY {order} LIMIT %s"
         if count <= WINDOW:
@@ -312,6 +344,7 @@ class _SQLite(_Engine):
     def run(self, positive, negative, mode, filters, needed) -> Ranked:
         rank_expr = self.build(positive, negative, mode, filters)
         where, params = self.where_sql(), self.params
+        columns, column_params = "", []
         if rank_expr is None:
             from_sql, from_params = f"{TABLE} e", []
             score_sql, order = "0.0", f"{_KIND_CASE}, e.id"
@@ -334,8 +367,12 @@ class _SQLite(_Engine):
                     f"(coalesce(t.rank, 0.0) + {RELATED_WEIGHT} * coalesce(m.rank, 0.0)) * e.boost"
                 )
             order = f"score DESC, {_KIND_CASE}, e.id"
+            if any(term.related for term in positive):
+                # As on PostgreSQL: the words typed, then the closest related words, then rank.
+                closeness, column_params = self.closeness(positive)
+                columns = f", {closeness} AS closeness"
+                order = f"closeness DESC, {order}"
             if typed:
-                # What holds a word as typed comes before what only holds a related word.
                 order = f"t.id IS NULL, {order}"
         # The WHERE clause matches on its own; the ranking join is only needed for the order.
         count = self.count(f"{TABLE} e", params)
@@ -343,8 +380,8 @@ class _SQLite(_Engine):
             return Ranked(0, [])
         size = max(WINDOW, needed)
         rows = self.fetch(
-            f"SELECT e.id, e.object_id, {score_sql} AS score, e.kind, e.facet_keys FROM {from_sql}"
-            f" WHERE {where} ORDER BY {order} LIMIT %s",
-            [*from_params, *params, size],
+            f"SELECT e.id, e.object_id, {score_sql} AS score, e.kind, e.facet_keys{columns}"
+            f" FROM {from_sql} WHERE {where} ORDER BY {order} LIMIT %s",
+            [*column_params, *from_params, *params, size],
         )
         return Ranked(count, rows)

@@ -220,13 +220,13 @@ def _related_term(
 ) -> Term:
     """A word with related words: the word itself, or any related word (each with all of its
     tokens). `inner` are keys found inside a longer word: they count as related words too."""
-    typed = tuple(_tokens(segmenter.pieces(key)))
+    typed = whole_tokens(key, segmenter)
     also: list[str] = []
     for word in [key, *(inner or [])]:
         also += [w for w in related.get(word, ()) if w not in also]
     alternatives = []
     for word in [*(inner or []), *also]:
-        tokens = tuple(_tokens(segmenter.pieces(word)))
+        tokens = whole_tokens(word, segmenter)
         if tokens and tokens != typed and tokens not in alternatives:
             alternatives.append(tokens)
     if not typed and not alternatives:
@@ -246,6 +246,15 @@ def _entity_term(key: str, pieces: list[str], entity: tuple[str, ...], negated: 
     tokens = tuple(_tokens(pieces))
     alternatives = ((tokens,) if tokens else ()) + tuple((token,) for token in entity)
     return Term(key, alternatives=alternatives, highlight=(key, *tokens), negated=negated)
+
+
+def whole_tokens(word: str, segmenter: Segmenter) -> tuple[str, ...]:
+    """The index tokens that make up all of `word`, or () when a part of it is no token (a single
+    character, a stopword): a related word is matched by tokens only, so 新产品 (新 + 产品) must
+    not become 产品."""
+    pieces = segmenter.pieces(word)
+    tokens = tuple(_tokens(pieces))
+    return tokens if tokens and len(tokens) == len(pieces) else ()
 
 
 def _tokens(pieces: list[str]) -> list[str]:

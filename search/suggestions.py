@@ -23,9 +23,10 @@ POPULAR_DAYS = 90
 
 @cache
 def _dictionary_words() -> tuple[str, ...]:
-    from ingest.vocab import USERDICT_FILE
+    """The domain dictionary's words and the themes' keywords (deploy-time files)."""
+    from ingest.vocab import USERDICT_FILE, theme_specs
 
-    words = []
+    words = [keyword for spec in theme_specs() for keyword in spec.keywords]
     for line in USERDICT_FILE.read_text(encoding="utf-8").splitlines():
         parts = line.split()
         if parts and not parts[0].startswith("#") and len(squash(parts[0])) >= 2:
@@ -33,7 +34,7 @@ def _dictionary_words() -> tuple[str, ...]:
     return tuple(words)
 
 
-def _vocabulary_words() -> list[str]:
+def vocabulary_words() -> list[str]:
     from enterprises.models import EnterpriseTier
     from policies.models import Theme
 
@@ -57,14 +58,18 @@ def _similarity(query: str, word: str) -> float:
     return ratio + (0.1 if key[0] == query[0] else 0.0)
 
 
-def nearest_words(query: str, *, limit: int = NEAREST) -> list[str]:
-    """Vocabulary words near `query` that find something, nearest first."""
+def nearest_words(
+    query: str, *, limit: int = NEAREST, vocabulary: list[str] | None = None
+) -> list[str]:
+    """Vocabulary words near `query` that find something, nearest first (at most CHECKED
+    one-row queries; pass `vocabulary_words()` when asking for several queries)."""
     from . import finds_something
 
     text = squash(query)
     if not text:
         return []
-    scored = [(s, w) for w in _vocabulary_words() if (s := _similarity(text, w)) >= MIN_SIMILARITY]
+    words = vocabulary if vocabulary is not None else vocabulary_words()
+    scored = [(s, w) for w in words if (s := _similarity(text, w)) >= MIN_SIMILARITY]
     scored.sort(key=lambda sw: (-sw[0], len(sw[1]), sw[1]))
     found: list[str] = []
     for _, word in scored[:CHECKED]:
@@ -98,13 +103,13 @@ def popular_searches(query: str, *, limit: int = POPULAR) -> list[str]:
 
 def suggest(parsed) -> list[str]:
     """What to offer instead of a query that found nothing (a ParsedQuery)."""
-    words: list[str] = []
-    for term in parsed.positive:
-        for word in nearest_words(term.text):
+    # The whole query first (融姿 is near 融资), then its words one by one.
+    vocabulary = vocabulary_words()
+    words = nearest_words(parsed.text, vocabulary=vocabulary)
+    for term in parsed.positive if len(words) < NEAREST and len(parsed.positive) > 1 else []:
+        for word in nearest_words(term.text, vocabulary=vocabulary):
             if word not in words:
                 words.append(word)
-    if len(parsed.positive) > 1 and not words:
-        words = nearest_words(parsed.text)
     words = words[:NEAREST]
     for q in popular_searches(parsed.text):
         if q not in words:
