@@ -11,16 +11,10 @@ from django.db.models import Q, QuerySet
 from django.http import QueryDict
 
 from enterprises.models import EnterpriseTier
+from search import registry as search_registry
 
 from .models import Bureau, BureauAlias, Chapter, Measure, PolicyDocument, Responsibility, Theme
 
-SEARCH_TYPES = {
-    "measure": "措施",
-    "reply_section": "答复段落",
-    "target": "目标",
-    "figure": "报告数据",
-    "bureau": "单位",
-}
 MAX_QUERY_CHARS = 200
 MAX_PAGE = 1000
 
@@ -142,8 +136,9 @@ def search_filters(params: QueryDict) -> tuple[dict, Picked]:
     """The search page's filters as keyword arguments for search.search()."""
     picked, kwargs = Picked(), {}
     kind = clean_text(params.get("type"), 30)
-    if kind in SEARCH_TYPES:
-        kwargs["types"], picked.chosen["type"] = [kind], SEARCH_TYPES[kind]
+    types = search_registry.labels()
+    if kind in types:
+        kwargs["types"], picked.chosen["type"] = [kind], types[kind]
     elif kind:
         picked.problems.append(f"未知的结果类型“{kind}”，已忽略")
     _tier_bureau_theme(params, picked)

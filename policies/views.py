@@ -14,10 +14,10 @@ from django.views.decorators.http import require_safe
 import search as search_engine
 from enterprises.models import EnterpriseTier
 from replies.models import Reply, ReplySection
+from search import registry as search_registry
 from search.shortcuts import shortcut_url
 
 from .lookups import (
-    SEARCH_TYPES,
     clean_text,
     filter_measures,
     named_filters,
@@ -63,7 +63,7 @@ def _facet_labels(result) -> list[dict]:
     for name, counts in (result.facets or {}).items():
         if name not in titles or not counts:
             continue
-        named = labels.get(name) or (SEARCH_TYPES if name == "type" else {})
+        named = labels.get(name) or (search_registry.labels() if name == "type" else {})
         values = [
             {"value": str(k), "label": named.get(str(k), str(k)), "count": c}
             for k, c in sorted(counts.items(), key=lambda kv: -kv[1])
@@ -102,7 +102,7 @@ def search(request):
             "chosen": picked.chosen,
             "facets": _facet_labels(result),
             "suggestions": [f for f in named_filters(query) if f.kind not in picked.chosen],
-            "types": SEARCH_TYPES,
+            "types": search_registry.labels(),
             "themes": Theme.objects.all(),
             "tiers": EnterpriseTier.objects.ladder_order(),
         },

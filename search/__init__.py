@@ -18,7 +18,7 @@ MAX_IDS = 5_000  # measure_ids_matching: a filter, not a page
 
 @dataclass
 class Hit:
-    type: str  # "measure", "reply_section", "target", "figure", "bureau"
+    type: str  # a registered kind (search.registry): "measure", "reply_section", …
     id: int
     title: str
     snippet: str  # HTML: source text escaped, matched terms in <mark>
@@ -168,14 +168,14 @@ def _filters(types, bureau, tier, theme, document):
     from enterprises.models import EnterpriseTier
     from policies.models import Bureau, Theme
 
+    from . import registry
     from .engine import Filters
     from .entities import bureau_token, theme_token, tier_token
-    from .index import KINDS
 
     filters = Filters()
     if types:
         wanted = [types] if isinstance(types, str) else list(types)
-        filters.kinds = [k for k in KINDS if k in wanted]
+        filters.kinds = [k for k in registry.names() if k in wanted]
         if not filters.kinds:
             return None, f"未知的结果类型：{'、'.join(map(str, wanted))}。"
     if bureau not in (None, ""):
@@ -214,14 +214,13 @@ _FACET_PREFIXES = {"b": "bureau", "t": "tier", "m": "theme", "d": "document"}
 def _facets(rows) -> tuple[dict[str, dict[str, int]], dict[str, dict[str, str]]]:
     from collections import Counter
 
-    from search.models import SearchEntry
-
+    from . import registry
     from .entities import facet_labels
 
     counts: dict[str, dict[str, int]] = {f: {} for f in ("type", "bureau", "tier", "theme")}
     labels: dict[str, dict[str, str]] = {f: {} for f in ("type", "bureau", "tier", "theme")}
     counts["document"], labels["document"] = {}, {}
-    kind_labels = dict(SearchEntry.Kind.choices)
+    kind_labels = registry.labels()
     for kind, n in Counter(row.kind for row in rows).most_common():
         counts["type"][kind] = n
         labels["type"][kind] = str(kind_labels.get(kind, kind))

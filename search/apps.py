@@ -6,6 +6,10 @@ class SearchConfig(AppConfig):
     verbose_name = "搜索"
 
     def ready(self) -> None:
+        from django.utils.module_loading import autodiscover_modules
+
+        # Each app's search_indexes.py registers what it makes searchable (search.registry).
+        autodiscover_modules("search_indexes")
         # Search entries follow every write to the objects they describe.
         from . import signals
 

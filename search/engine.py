@@ -21,16 +21,10 @@ from django.db import connection
 from .champions import CHAMPIONS, NORMALIZATION, RANKED, WEIGHTS, WINDOW
 from .ddl import CHAMPION_TABLE, FTS_TABLE, TABLE
 from .query import Term
+from .registry import order_case
 
 log = logging.getLogger(__name__)
 
-# Types in the order they are listed when nothing else ranks them (substring-only queries).
-KIND_ORDER = ["measure", "reply_section", "target", "figure", "bureau"]
-_KIND_CASE = (
-    "CASE e.kind "
-    + " ".join(f"WHEN '{kind}' THEN {n}" for n, kind in enumerate(KIND_ORDER))
-    + f" ELSE {len(KIND_ORDER)} END"
-)
 # What the ranking of champion candidates reads: the WHERE clause and the selected row.
 _CANDIDATE_COLUMNS = "id, object_id, kind, facet_keys, boost, search_vector, plain, document_id"
 # Above this many times WINDOW, the planner's estimate alone decides that a query is large.
@@ -237,7 +231,7 @@ class _Postgres(_Engine):
         typed_sql = ""
         if rank_expr is None:
             score_sql, score_params = "0.0", []
-            order = f"{_KIND_CASE}, e.id"
+            order = f"{order_case()}, e.id"
         else:
             weights = "{" + ",".join(str(w) for w in WEIGHTS) + "}"
             rank = (
@@ -245,7 +239,7 @@ class _Postgres(_Engine):
                 f"to_tsquery('simple', %s), {NORMALIZATION})"
             )
             score_sql, score_params = f"{rank} * e.boost", [rank_expr]
-            order = f"score DESC, {_KIND_CASE}, e.id"
+            order = f"score DESC, {order_case()}, e.id"
             if any(term.related for term in positive):
                 typed = self.typed_expr(positive)
                 score_sql = f"{RELATED_WEIGHT} * {rank} * e.boost"
@@ -347,7 +341,7 @@ class _SQLite(_Engine):
         columns, column_params = "", []
         if rank_expr is None:
             from_sql, from_params = f"{TABLE} e", []
-            score_sql, order = "0.0", f"{_KIND_CASE}, e.id"
+            score_sql, order = "0.0", f"{order_case()}, e.id"
         else:
             weights = ", ".join(str(w) for w in BM25_WEIGHTS)
             # bm25() is only defined inside the FTS query, so it is ranked there and joined.
@@ -366,7 +360,7 @@ class _SQLite(_Engine):
                 score_sql = (
                     f"(coalesce(t.rank, 0.0) + {RELATED_WEIGHT} * coalesce(m.rank, 0.0)) * e.boost"
                 )
-            order = f"score DESC, {_KIND_CASE}, e.id"
+            order = f"score DESC, {order_case()}, e.id"
             if any(term.related for term in positive):
                 # As on PostgreSQL: the words typed, then the closest related words, then rank.
                 closeness, column_params = self.closeness(positive)

@@ -1,4 +1,5 @@
-"""Writes SearchEntry rows: one per measure, reply section, target, reported figure and bureau.
+"""Writes SearchEntry rows: one per object of each kind the apps register (search.registry:
+measures, reply sections, targets, reported figures, bureaus).
 
 `index_objects(kind, ids)` is what signals call on every write; `reindex()` rebuilds in bulk
 (the `reindex` command, a dictionary change, the synthetic corpus). A row is only written when
@@ -9,215 +10,21 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Iterable
 
 from django.db import connection, transaction
-from django.db.models import Prefetch
 from django.utils import timezone
 
 from search.models import SearchEntry
 from search.segmentation import seg_version, segmenter, squash
 
+from . import registry
 from .entities import bureau_token, theme_token, tier_token
+from .registry import Source
 
 log = logging.getLogger(__name__)
 
-Kind = SearchEntry.Kind
-KINDS = [k.value for k in Kind]
 BATCH = 1000
-
-
-@dataclass
-class Source:
-    """What an entry is made from, before segmentation."""
-
-    kind: str
-    object_id: int
-    document: tuple[int, str] | None
-    title: str  # shown
-    title_text: str  # segmented with the title weight
-    body: str
-    url: str
-    extra: dict = field(default_factory=dict)
-    bureaus: list[tuple[int, str]] = field(default_factory=list)  # (id, short name)
-    tiers: list[tuple[int, str, str]] = field(default_factory=list)  # (id, slug, name)
-    themes: list[tuple[int, str, str]] = field(default_factory=list)
-
-
-# --- sources per kind ---------------------------------------------------------------------------
-
-
-def _bureaus(responsibilities) -> list[tuple[int, str]]:
-    return [(r.bureau_id, r.bureau.short_name or r.bureau.name) for r in responsibilities]
-
-
-def _tiers(tiers) -> list[tuple[int, str, str]]:
-    return [(t.pk, t.slug, t.name) for t in tiers]
-
-
-def _document(doc) -> tuple[int, str] | None:
-    return (doc.pk, doc.title) if doc is not None else None
-
-
-def _measure_sources(ids: list[int]) -> Iterator[Source]:
-    from policies.models import Measure, Responsibility
-
-    measures = Measure.objects.filter(pk__in=ids).select_related("document")
-    measures = measures.prefetch_related(
-        Prefetch(
-            "responsibilities",
-            queryset=Responsibility.objects.select_related("bureau").order_by("order"),
-        ),
-        "tiers",
-        "themes",
-    )
-    for m in measures:
-        yield Source(
-            Kind.MEASURE,
-            m.pk,
-            _document(m.document),
-            f"{m.number}. {m.title}",
-            m.title,
-            m.body,
-            m.get_absolute_url(),
-            {"number": m.number},
-            _bureaus(m.responsibilities.all()),
-            _tiers(m.tiers.all()),
-            _tiers(m.themes.all()),
-        )
-
-
-def _reply_bureaus(reply) -> list[tuple[int, str]]:
-    bureaus = [reply.bureau] if reply.bureau_id else []
-    bureaus += [b for b in reply.co_bureaus.all() if b.pk != reply.bureau_id]
-    return [(b.pk, b.short_name or b.name) for b in bureaus]
-
-
-def _reply_extra(reply) -> dict:
-    return {
-        "reply_id": reply.pk,
-        "proposal_number": reply.proposal_number,
-        "reply_title": reply.title,
-    }
-
-
-def _section_sources(ids: list[int]) -> Iterator[Source]:
-    from replies.models import ReplySection
-
-    sections = ReplySection.objects.filter(pk__in=ids).select_related(
-        "reply__bureau", "reply__document"
-    )
-    sections = sections.prefetch_related("reply__co_bureaus", "themes", "tiers")
-    for s in sections:
-        yield Source(
-            Kind.REPLY_SECTION,
-            s.pk,
-            _document(s.reply.document),
-            f"{s.marker}{s.heading}",
-            # A top section also answers to the title of the proposal the reply answers.
-            s.heading if s.parent_id else f"{s.heading} {s.reply.proposal_title}".strip(),
-            s.text,
-            s.get_absolute_url(),
-            _reply_extra(s.reply),
-            _reply_bureaus(s.reply),
-            _tiers(s.tiers.all()),
-            _tiers(s.themes.all()),
-        )
-
-
-def _target_sources(ids: list[int]) -> Iterator[Source]:
-    from policies.models import Responsibility, Target
-
-    targets = Target.objects.filter(pk__in=ids).select_related("measure__document", "tier")
-    targets = targets.prefetch_related(
-        Prefetch(
-            "measure__responsibilities",
-            queryset=Responsibility.objects.select_related("bureau").order_by("order"),
-        ),
-        "measure__themes",
-    )
-    for t in targets:
-        m = t.measure
-        yield Source(
-            Kind.TARGET,
-            t.pk,
-            _document(m.document),
-            f"{m.number}. {m.title} · 目标：{t.subject}",
-            t.subject,
-            t.text,
-            m.get_absolute_url(),
-            {"measure_id": m.pk, "number": m.number, "year": t.year},
-            _bureaus(m.responsibilities.all()),
-            _tiers([t.tier] if t.tier else []),
-            _tiers(m.themes.all()),
-        )
-
-
-def _figure_sources(ids: list[int]) -> Iterator[Source]:
-    from replies.models import ReportedFigure
-
-    figures = ReportedFigure.objects.filter(pk__in=ids).select_related(
-        "reply__bureau", "reply__document", "section", "tier"
-    )
-    figures = figures.prefetch_related("reply__co_bureaus")
-    for f in figures:
-        url = f.reply.get_absolute_url()
-        if f.section_id:
-            url += f"#section-{f.section_id}"
-        yield Source(
-            Kind.FIGURE,
-            f.pk,
-            _document(f.reply.document),
-            f"{f.reply.title} · 数据：{f.subject}",
-            f.subject,
-            f.text,
-            url,
-            {**_reply_extra(f.reply), "section_id": f.section_id, "year": f.year},
-            _reply_bureaus(f.reply),
-            _tiers([f.tier] if f.tier else []),
-            [],
-        )
-
-
-def _bureau_sources(ids: list[int]) -> Iterator[Source]:
-    from policies.models import Bureau
-
-    for b in Bureau.objects.filter(pk__in=ids).prefetch_related("aliases"):
-        aliases = [a.name for a in b.aliases.all()]
-        yield Source(
-            Kind.BUREAU,
-            b.pk,
-            None,
-            b.name,
-            f"{b.name} {b.short_name}",
-            f"简称：{b.short_name}" + (f"；又称：{'、'.join(aliases)}" if aliases else ""),
-            b.get_absolute_url(),
-            {"short_name": b.short_name},
-            [(b.pk, b.short_name or b.name)],
-        )
-
-
-SOURCES = {
-    Kind.MEASURE: _measure_sources,
-    Kind.REPLY_SECTION: _section_sources,
-    Kind.TARGET: _target_sources,
-    Kind.FIGURE: _figure_sources,
-    Kind.BUREAU: _bureau_sources,
-}
-
-
-def _models():
-    from policies.models import Bureau, Measure, Target
-    from replies.models import ReplySection, ReportedFigure
-
-    return {
-        Kind.MEASURE: Measure,
-        Kind.REPLY_SECTION: ReplySection,
-        Kind.TARGET: Target,
-        Kind.FIGURE: ReportedFigure,
-        Kind.BUREAU: Bureau,
-    }
 
 
 # --- rows ---------------------------------------------------------------------------------------
@@ -236,28 +43,17 @@ _FIELDS = [
     "boost",
     "seg_version",
 ]
-# Targets and reported figures are one clause of a measure or section, and a heading without
-# text of its own only announces its subsections: all are short, so they would outrank the
-# passages that say more. They count for half.
-PART_BOOST = 0.5
-# The measures are what an owner can act on; a reply section reports what was done. At equal
-# relevance the measure comes first.
-MEASURE_BOOST = 1.5
 
 
 def entry_boost(source: Source) -> float:
-    if source.kind in (Kind.TARGET, Kind.FIGURE):
-        return PART_BOOST
-    if source.kind == Kind.REPLY_SECTION and not source.body.strip():
-        return PART_BOOST
-    return MEASURE_BOOST if source.kind == Kind.MEASURE else 1.0
+    return registry.get(source.kind).boost_for(source)
 
 
 def entry_values(source: Source) -> dict:
     """The SearchEntry field values for a source (this is where segmentation happens)."""
     seg = segmenter()
     keywords = [bureau_token(pk) for pk, _ in source.bureaus]
-    lead = keywords[:1] if source.kind == Kind.MEASURE else []
+    lead = keywords[:1] if registry.get(source.kind).lead_bureau else []
     keywords += [tier_token(pk) for pk, _, _ in source.tiers]
     keywords += [theme_token(pk) for pk, _, _ in source.themes]
     facet_keys = [f"b:{pk}" for pk, _ in source.bureaus]
@@ -295,7 +91,7 @@ def _index_batch(kind: str, ids: list[int]) -> int:
     existing = {e.object_id: e for e in SearchEntry.objects.filter(kind=kind, object_id__in=ids)}
     new, updated = [], []
     seen = set()
-    for source in SOURCES[kind](ids):
+    for source in registry.get(kind).sources(ids):
         seen.add(source.object_id)
         values = entry_values(source)
         entry = existing.get(source.object_id)
@@ -419,9 +215,9 @@ def reindex(kinds: Iterable[str] | None = None, *, stale_only: bool = False) -> 
     """
     flush_pending()
     report = {}
-    models = _models()
-    for kind in kinds or KINDS:
-        object_ids = set(models[kind].objects.values_list("pk", flat=True))
+    for kind in kinds or registry.names():
+        model = registry.get(kind).model_class()
+        object_ids = set(model.objects.values_list("pk", flat=True))
         entries = SearchEntry.objects.filter(kind=kind)
         if stale_only:
             indexed = dict(entries.values_list("object_id", "seg_version"))

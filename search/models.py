@@ -10,16 +10,12 @@ from __future__ import annotations
 
 from django.db import models
 
+from search import registry
+
 
 class SearchEntry(models.Model):
-    class Kind(models.TextChoices):
-        MEASURE = "measure", "措施"
-        REPLY_SECTION = "reply_section", "答复段落"
-        TARGET = "target", "目标"
-        FIGURE = "figure", "报告数据"
-        BUREAU = "bureau", "责任单位"
-
-    kind = models.CharField("类型", max_length=20, choices=Kind.choices)
+    # The kinds are whatever the apps register (search.registry), read when choices are needed.
+    kind = models.CharField("类型", max_length=20, choices=registry.choices)
     object_id = models.PositiveBigIntegerField("对象")
     document = models.ForeignKey(
         "policies.PolicyDocument",

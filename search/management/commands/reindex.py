@@ -2,8 +2,9 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
+from search import registry
 from search.champions import rebuild_champions
-from search.index import KINDS, reindex
+from search.index import reindex
 from search.related import rebuild_related_passages
 from search.segmentation import seg_version
 
@@ -19,11 +20,14 @@ class Command(BaseCommand):
             "--all", action="store_true", help="re-segment every entry, not only stale ones"
         )
         parser.add_argument(
-            "--kind", action="append", choices=KINDS, help="only these types (repeatable)"
+            "--kind",
+            action="append",
+            choices=registry.names(),
+            help="only these types (repeatable)",
         )
 
     def handle(self, *args, **options):
-        kinds = options["kind"] or KINDS
+        kinds = options["kind"] or registry.names()
         if not kinds:
             raise CommandError("nothing to reindex")
         changed = reindex(kinds, stale_only=not options["all"])
