@@ -11,6 +11,17 @@ ranking, facets, snippets of the first page), and `naive_search()` (icontains on
 query). Prints p50/p95 per size, the speed-up, how latency grows with the corpus, and the
 segmentation throughput. Goals (issue 3): p95 <= 30 ms at 100k, >= 50x faster than icontains
 at 100k, latency growing far slower than the corpus.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/searchux_bench \
+        .venv/bin/python bench/search_bench.py --peer tantivy --sizes 100000 [--reuse] [--drop]
+
+With `--peer tantivy` (pip install -e '.[bench]'), each size also gets a tantivy index built from
+the same token columns, and every query is timed through both, alternately, in this process:
+the portal's `search()` (count, ranking, facets, snippets) and tantivy's top 20 with an exact
+count, both from the same parsed query (`parse_query`, timed on both sides). It prints both
+p50/p95, the ratio and how many counts agree. Goal (issue 13): the portal within 3x of tantivy's
+p95 at 100k, p95 <= 30 ms at 1M. `--reuse` keeps a database that already holds the corpus
+(no re-creation), `--drop` drops the database at the end.
 """
 
 from __future__ import annotations
@@ -78,11 +89,92 @@ def segmentation_throughput() -> float:
     return chars / seconds
 
 
+def drop_database(url: str) -> None:
+    import psycopg
+
+    name = url.rsplit("/", 1)[1].split("?")[0]
+    maintenance = url.rsplit("/", 1)[0].replace("postgres://", "postgresql://") + "/postgres"
+    with psycopg.connect(maintenance, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def database_exists(url: str) -> bool:
+    import psycopg
+
+    name = url.rsplit("/", 1)[1].split("?")[0]
+    maintenance = url.rsplit("/", 1)[0].replace("postgres://", "postgresql://") + "/postgres"
+    with psycopg.connect(maintenance, autocommit=True) as conn:
+        return conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+
+
+def peer_run(queries: list[str], repeat: int, size: int) -> None:
+    """The portal and tantivy on the same corpus and parsed queries, alternately, one process."""
+    from bench.tantivy_peer import TantivyPeer
+    from search import search
+    from search.entities import entity_map
+    from search.query import parse_query
+    from search.related_words import vocabulary
+    from search.segmentation import segmenter
+
+    peer = TantivyPeer()
+    try:
+        docs = peer.build()
+        print(f"tantivy: indexed {docs:,} entries in {peer.seconds_building:.1f} s")
+
+        def tantivy_search(q: str):
+            return peer.search(parse_query(q, segmenter(), entity_map, vocabulary), limit=20)
+
+        ours, theirs = [], []
+        same = comparable = estimated = 0
+        per_query: dict[str, list[float]] = {}
+        for q in queries:  # warm-up, and the counts compared
+            mine, (count, _) = search(q, limit=20), tantivy_search(q)
+            parsed = parse_query(q, segmenter(), entity_map, vocabulary)
+            if not mine.count_exact:
+                estimated += 1
+            elif all(t.matchable and not t.substring for t in parsed.terms) and mine.mode == "all":
+                comparable += 1
+                same += mine.count == count
+        for _ in range(repeat):
+            for q in queries:
+                started = time.perf_counter()
+                search(q, limit=20)
+                ms = (time.perf_counter() - started) * 1000
+                ours.append(ms)
+                per_query.setdefault(q, []).append(ms)
+                started = time.perf_counter()
+                tantivy_search(q)
+                theirs.append((time.perf_counter() - started) * 1000)
+        o50, o95 = percentile(ours, 50), percentile(ours, 95)
+        t50, t95 = percentile(theirs, 50), percentile(theirs, 95)
+        print(
+            f"{size:>10} portal p50 {o50:6.2f} ms p95 {o95:6.2f} ms | tantivy p50 {t50:6.2f} ms"
+            f" p95 {t95:6.2f} ms | ratio p50 {o50 / t50:5.1f}x p95 {o95 / t95:5.1f}x"
+            f" (goal <= 3x at p95)",
+            flush=True,
+        )
+        print(
+            f"{'':>10} counts: {same}/{comparable} identical where both count exactly the same"
+            f" tokens; {estimated} portal counts are marked estimates (above WINDOW)"
+        )
+        slowest = sorted(per_query, key=lambda q: -statistics.median(per_query[q]))[:3]
+        print(
+            f"{'':>10} slowest (portal): "
+            + "; ".join(f"{q} {statistics.median(per_query[q]):.1f} ms" for q in slowest),
+            flush=True,
+        )
+    finally:
+        peer.close()
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--sizes", default="1000,10000,100000")
     ap.add_argument("--repeat", type=int, default=5)
     ap.add_argument("--naive-repeat", type=int, default=2)
+    ap.add_argument("--peer", choices=["tantivy"], help="also time a dedicated engine")
+    ap.add_argument("--reuse", action="store_true", help="keep a database holding the corpus")
+    ap.add_argument("--drop", action="store_true", help="drop the database at the end")
     args = ap.parse_args()
     url = os.environ.get("DATABASE_URL", "")
     if not url.startswith("postgres"):
@@ -95,7 +187,9 @@ def main() -> int:
     os.environ["DEBUG"] = "false"
     os.environ.setdefault("SECRET_KEY", "search-bench-only")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
-    recreate_database(url)
+    reuse = args.reuse and database_exists(url)
+    if not reuse:
+        recreate_database(url)
 
     import django
 
@@ -111,10 +205,34 @@ def main() -> int:
     from search.synth import make_corpus
 
     call_command("migrate", verbosity=0)
-    with open(os.devnull, "w") as devnull:
-        call_command("ingest", verbosity=0, stdout=devnull)
+    if not reuse:
+        with open(os.devnull, "w") as devnull:
+            call_command("ingest", verbosity=0, stdout=devnull)
     queries = [q["q"] for q in load_queries()]
     sizes = [int(s) for s in args.sizes.split(",")]
+    if args.peer:
+        from policies.models import Measure
+
+        for size in sizes:
+            have = Measure.objects.filter(document__source_file__startswith="synth-").count()
+            if have < size:
+                report = make_corpus(size - have, seed=size)
+                print(
+                    f"synth: {report.provisions:,} provisions in {report.seconds_writing:.0f} s"
+                    f" + {report.seconds_indexing:.0f} s indexing"
+                )
+                with connection.cursor() as cursor:
+                    cursor.execute("VACUUM (ANALYZE) portal_searchentry")
+            print(
+                f"{size:,} provisions, {SearchEntry.objects.count():,} entries, "
+                f"{len(queries)} queries x {args.repeat}, PostgreSQL "
+                f"{connection.pg_version // 10000}"
+            )
+            peer_run(queries, args.repeat, size)
+        connection.close()
+        if args.drop:
+            drop_database(url)
+        return 0
     print(
         f"{len(queries)} queries (tests/search_queries.toml), PostgreSQL {connection.pg_version // 10000}"
     )
@@ -171,6 +289,9 @@ def main() -> int:
         print(
             f"corpus x{s1 / s0:.0f} ({s0:,} -> {s1:,}): p50 x{b50 / a50:.1f}, p95 x{b95 / a95:.1f}"
         )
+    connection.close()
+    if args.drop:
+        drop_database(url)
     return 0
 
 
