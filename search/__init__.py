@@ -48,6 +48,39 @@ class SearchResult:
     suggestions: list[str] = field(default_factory=list)
 
 
+PARSED_KEPT = 2048  # parsed queries kept per process
+
+
+def parse(query: str):
+    """`parse_query` with the process's segmenter, entities and related words, cached: the
+    result is a pure function of the query, the entity names and the related words, and the
+    cache is dropped whenever either of those changes."""
+    from search.segmentation import segmenter
+
+    from .entities import entity_map
+    from .query import parse_query
+    from .related_words import vocabulary
+
+    if not (query or "").strip():
+        return parse_query(query, segmenter(), entity_map, vocabulary)  # no vocabulary needed
+    entities, vocab = entity_map(), vocabulary()
+    owner = _parsed.get("owner")
+    if owner is None or owner[0] is not entities or owner[1] != vocab.version:
+        _parsed.clear()
+    elif (parsed := _parsed.get(("q", query))) is not None:
+        return parsed
+    parsed = parse_query(query, segmenter(), entities, vocab)
+    if len(_parsed) > PARSED_KEPT:
+        _parsed.clear()
+    _parsed["owner"] = (entities, vocab.version)
+    _parsed[("q", query)] = parsed
+    return parsed
+
+
+# Parsed queries (never changed by their users) and what they were parsed with.
+_parsed: dict = {}
+
+
 def search(
     query: str,
     *,
@@ -65,17 +98,12 @@ def search(
     name), `theme` (slug or name), `document` (id). Several words must all match; when none
     matches all of them, entries matching some are shown and `mode` is "any".
     """
-    from search.segmentation import segmenter
-
     from . import engine
-    from .entities import entity_map
     from .index import flush_pending
-    from .query import parse_query
-    from .related_words import vocabulary
     from .suggestions import suggest
 
     flush_pending()  # entries changed earlier in this transaction
-    parsed = parse_query(query, segmenter(), entity_map, vocabulary)
+    parsed = parse(query)
     result = SearchResult(parsed.text, 0, [], message=parsed.message)
     if not parsed.positive:
         return result
@@ -86,9 +114,11 @@ def search(
         return result
     limit = min(max(_int(limit, 20), 1), MAX_LIMIT)
     offset = min(max(_int(offset, 0), 0), MAX_OFFSET)
-    ranked = engine.run(parsed.positive, parsed.negative, "all", filters, offset + limit)
+    ranked = engine.run(parsed.positive, parsed.negative, "all", filters, offset + limit, offset)
     if ranked.count == 0 and len(parsed.positive) > 1:
-        ranked = engine.run(parsed.positive, parsed.negative, "any", filters, offset + limit)
+        ranked = engine.run(
+            parsed.positive, parsed.negative, "any", filters, offset + limit, offset
+        )
         if ranked.count:
             result.mode = "any"
             result.message += "没有同时包含全部词语的结果，以下结果包含其中部分词语。"
@@ -108,14 +138,10 @@ def search(
 
 def finds_something(query: str) -> bool:
     """Whether a search for `query` (related words applied) has at least one result."""
-    from search.segmentation import segmenter
 
     from . import engine
-    from .entities import entity_map
-    from .query import parse_query
-    from .related_words import vocabulary
 
-    parsed = parse_query(query, segmenter(), entity_map, vocabulary)
+    parsed = parse(query)
     if not parsed.positive:
         return False
     # A search falls back to entries with some of the words: any of them is enough.
@@ -127,16 +153,11 @@ def measure_ids_matching(query: str) -> list[int]:
 
     Every word must match (no fallback to some of them: this is a filter); at most MAX_IDS.
     """
-    from search.segmentation import segmenter
-
     from . import engine
-    from .entities import entity_map
     from .index import flush_pending
-    from .query import parse_query
-    from .related_words import vocabulary
 
     flush_pending()
-    parsed = parse_query(query, segmenter(), entity_map, vocabulary)
+    parsed = parse(query)
     if not parsed.positive:
         return []
     filters = engine.Filters(kinds=["measure"])
@@ -240,24 +261,25 @@ def _hits(rows, highlights: list[str]) -> list[Hit]:
 
     from .snippets import snippet
 
-    # Plain values, not model instances: this runs on every search.
-    fields = ("id", "kind", "object_id", "title", "body", "url", "extra")
-    entries = {
-        values[0]: values
-        for values in SearchEntry.objects.filter(pk__in=[row.id for row in rows]).values_list(
-            *fields
+    # The engine reads the page's entries with the ranking; any it did not are read here, as
+    # plain values, not model instances: this runs on every search.
+    missing = [row.id for row in rows if row.entry is None]
+    entries = {}
+    if missing:
+        values = SearchEntry.objects.filter(pk__in=missing).values_list(
+            "id", "title", "body", "url", "extra"
         )
-    }
+        entries = {pk: rest for pk, *rest in values}
     hits = []
     for row in rows:
-        entry = entries.get(row.id)
+        entry = row.entry or entries.get(row.id)
         if entry is None:  # deleted between the ranking and this query
             continue
-        _, kind, object_id, title, body, url, extra = entry
+        title, body, url, extra = entry
         hits.append(
             Hit(
-                kind,
-                object_id,
+                row.kind,
+                row.object_id,
                 title,
                 snippet(body or title, highlights),
                 url,

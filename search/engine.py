@@ -2,8 +2,9 @@
 and SQLite (FTS5, bm25). Both match the same tokens with the same boolean logic, so they find the
 same entries; each ranks with its own function (title above body above structured fields).
 
-A search runs as: count the matches; rank them, fetching each one's type and facet keys; the
-caller counts the facets and loads the page shown. Up to WINDOW matches, both engines count and
+A search is one ranking statement (plus, on PostgreSQL, one for the planner's estimate and the
+champion lists): it counts the matches, ranks them with each one's type and facet keys for the
+facets, and reads the entries of the page shown. Up to WINDOW matches, both engines count and
 rank every match. Above it, SQLite still does (FTS5 is fast at the sizes SQLite serves), while
 PostgreSQL, where each match costs a recheck and a ts_rank_cd over its stored vector, reports the
 planner's estimate as the count and ranks only the champion candidates (champions.py); facets
@@ -50,6 +51,8 @@ class Row:
     score: float
     kind: str
     facet_keys: str
+    # (title, body, url, extra) for the rows of the page asked for, read in the same query.
+    entry: tuple | None = None
 
 
 @dataclass
@@ -61,11 +64,18 @@ class Ranked:
 
 
 def run(
-    positive: list[Term], negative: list[Term], mode: str, filters: Filters, needed: int
+    positive: list[Term],
+    negative: list[Term],
+    mode: str,
+    filters: Filters,
+    needed: int,
+    offset: int | None = None,
 ) -> Ranked:
-    """Match and rank; `needed` is offset + limit (rows the caller must be able to show)."""
+    """Match and rank; `needed` is offset + limit (rows the caller must be able to show). With
+    `offset`, the rows from there to `needed` carry their entry (Row.entry)."""
     engine = _Postgres() if connection.vendor == "postgresql" else _SQLite()
-    return engine.run(positive, negative, mode, filters, needed)
+    page = (offset, needed) if offset is not None else (0, 0)
+    return engine.run(positive, negative, mode, filters, needed, page)
 
 
 def exists(positive: list[Term], negative: list[Term], mode: str) -> bool:
@@ -181,18 +191,44 @@ class _Engine:
     def quote(token: str) -> str:
         raise NotImplementedError
 
-    def fetch(self, sql: str, params: list) -> list[Row]:
+    def scoring(self, positive: list[Term], rank_expr: str | None) -> tuple[str, list]:
+        """The select list of a ranking, `score, typed, closeness`, over an entry `e`."""
+        raise NotImplementedError
+
+    def paged(self, inner: str, params: list, page: tuple[int, int], limit: int, ctes: str = ""):
+        """Rank the rows `inner` selects (id, object_id, score, kind, facet_keys, typed,
+        closeness), count them, and read the entries of the page's rows, in one statement.
+
+        Order: what holds a typed word, then the closest related words, then the score, then
+        the kinds' listing order."""
+        order = f"r0.typed DESC, r0.closeness DESC, r0.score DESC, {order_case('r0.kind')}, r0.id"
+        sql = (
+            f"WITH {ctes}r0 AS ({inner}),"
+            f" r AS (SELECT r0.*, row_number() OVER (ORDER BY {order}) AS n,"
+            f" count(*) OVER () AS total FROM r0)"
+            f" SELECT r.id, r.object_id, r.score, r.kind, r.facet_keys, r.total,"
+            f" p.title, p.body, p.url, p.extra"
+            f" FROM r LEFT JOIN {TABLE} p ON p.id = r.id AND r.n > %s AND r.n <= %s"
+            f" ORDER BY r.n LIMIT %s"
+        )
+        return sql, [*params, page[0], page[1], limit]
+
+    def fetch(self, sql: str, params: list) -> tuple[int, list[Row]]:
+        """(how many rows the ranking had, the rows returned)."""
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
-            return [
-                Row(pk, object_id, float(score or 0.0), kind, keys)
-                for pk, object_id, score, kind, keys, *_ in cursor.fetchall()
-            ]
+            return self.read(cursor.fetchall())
 
-    def count(self, from_sql: str, params: list) -> int:
-        with connection.cursor() as cursor:
-            cursor.execute(f"SELECT count(*) FROM {from_sql} WHERE {self.where_sql()}", params)
-            return cursor.fetchone()[0]
+    @staticmethod
+    def read(records) -> tuple[int, list[Row]]:
+        rows, total = [], 0
+        for pk, object_id, score, kind, keys, n, title, body, url, extra in records:
+            total = n
+            entry = None
+            if url is not None:
+                entry = (title, body, url, json.loads(extra) if isinstance(extra, str) else extra)
+            rows.append(Row(pk, object_id, float(score or 0.0), kind, keys, entry))
+        return total, rows
 
 
 class _Postgres(_Engine):
@@ -209,62 +245,59 @@ class _Postgres(_Engine):
     def matches(self, expr: str) -> tuple[str, list]:
         return "e.search_vector @@ to_tsquery('simple', %s)", [expr]
 
-    def run(self, positive, negative, mode, filters, needed) -> Ranked:
+    def scoring(self, positive: list[Term], rank_expr: str | None) -> tuple[str, list]:
+        if rank_expr is None:  # substring-only: listed in type order, nothing to rank
+            return "0.0 AS score, 0 AS typed, 0 AS closeness", []
+        weights = "{" + ",".join(str(w) for w in WEIGHTS) + "}"
+        rank = (
+            f"ts_rank_cd('{weights}'::float4[], e.search_vector, "
+            f"to_tsquery('simple', %s), {NORMALIZATION})"
+        )
+        if not any(term.related for term in positive):
+            return f"{rank} * e.boost AS score, 0 AS typed, 0 AS closeness", [rank_expr]
+        typed = self.typed_expr(positive)
+        closeness, closeness_params = self.closeness(positive)
+        if typed:
+            return (
+                f"({rank} + {RELATED_WEIGHT} * {rank}) * e.boost AS score,"
+                f" (e.search_vector @@ to_tsquery('simple', %s))::int AS typed,"
+                f" {closeness} AS closeness",
+                [typed, rank_expr, typed, *closeness_params],
+            )
+        return (
+            f"{RELATED_WEIGHT} * {rank} * e.boost AS score, 0 AS typed, {closeness} AS closeness",
+            [rank_expr, *closeness_params],
+        )
+
+    def run(self, positive, negative, mode, filters, needed, page) -> Ranked:
         rank_expr = self.build(positive, negative, mode, filters)
         where, params = self.where_sql(), self.params
-        # Counting rechecks every match against its tsvector (GIN answers for tsquery are
-        # always rechecked), microseconds each: count exactly only up to WINDOW, and not at all
-        # when the planner expects far more (it underestimates AND-ed terms, rarely the reverse;
-        # a table smaller than that is always counted).
-        estimate = self.estimate(where, params)
-        if estimate > SURE_LARGE * WINDOW:
-            count = WINDOW + 1
-        else:
-            with connection.cursor() as cursor:
-                cursor.execute(
-                    f"SELECT count(*) FROM (SELECT 1 FROM {TABLE} e WHERE {where} LIMIT %s) m",
-                    [*params, WINDOW + 1],
-                )
-                count = cursor.fetchone()[0]
-        if count == 0:
-            return Ranked(0, [])
-        typed_sql = ""
-        if rank_expr is None:
-            score_sql, score_params = "0.0", []
-            order = f"{order_case()}, e.id"
-        else:
-            weights = "{" + ",".join(str(w) for w in WEIGHTS) + "}"
-            rank = (
-                f"ts_rank_cd('{weights}'::float4[], e.search_vector, "
-                f"to_tsquery('simple', %s), {NORMALIZATION})"
+        scores, score_params = self.scoring(positive, rank_expr)
+        select = f"SELECT e.id, e.object_id, {scores}, e.kind, e.facet_keys"
+        # One round trip for the planner's estimate of the matches and the champion lists of
+        # the query's terms (both cheap), a second to rank: all the matches when there are at
+        # most WINDOW (counting them exactly), else the champions.
+        terms = sorted({token for term in positive for token in term.tokens})
+        estimate, lists, built_at = self.estimate_and_champions(where, params, terms)
+        if estimate <= SURE_LARGE * WINDOW:
+            # Every GIN answer for a tsquery is rechecked, microseconds each: read at most
+            # WINDOW + 1 matches (the planner underestimates AND-ed terms, rarely the reverse).
+            inner = (
+                f"{select} FROM (SELECT {_CANDIDATE_COLUMNS} FROM {TABLE} e WHERE {where}"
+                f" LIMIT %s) e"
             )
-            score_sql, score_params = f"{rank} * e.boost", [rank_expr]
-            order = f"score DESC, {order_case()}, e.id"
-            if any(term.related for term in positive):
-                typed = self.typed_expr(positive)
-                score_sql = f"{RELATED_WEIGHT} * {rank} * e.boost"
-                if typed:
-                    score_sql = f"({rank} + {RELATED_WEIGHT} * {rank}) * e.boost"
-                score_params = [typed, rank_expr] if typed else [rank_expr]
-                # What holds a word as typed comes first, then what holds the closest related
-                # words (closeness), then the rank.
-                closeness, closeness_params = self.closeness(positive)
-                typed_sql = f", {closeness} AS closeness"
-                score_params += closeness_params
-                order = f"closeness DESC, {order}"
-                if typed:
-                    typed_sql += ", e.search_vector @@ to_tsquery('simple', %s) AS typed"
-                    score_params.append(typed)
-                    order = f"typed DESC, {order}"
-        select = f"SELECT e.id, e.object_id, {score_sql} AS score, e.kind, e.facet_keys{typed_sql}"
-        rank_all = f"{select} FROM {TABLE} e WHERE {where} ORDER BY {order} LIMIT %s"
-        if count <= WINDOW:
-            rows = self.fetch(rank_all, [*score_params, *params, max(WINDOW, needed)])
-            return Ranked(count, rows)
-        count = max(count, estimate)
+            total, rows = self.fetch(
+                *self.paged(inner, [*score_params, *params, WINDOW + 1], page, WINDOW + 1)
+            )
+            if total <= WINDOW:
+                return Ranked(total, rows[:WINDOW])
+        count = max(WINDOW + 1, estimate)
         size = max(RANKED, needed)
-        if rank_expr is None:  # substring-only: listed in type order, nothing to rank
-            rows = self.fetch(rank_all, [*params, size])
+        rank_all = self.paged(
+            f"{select} FROM {TABLE} e WHERE {where}", [*score_params, *params], page, size
+        )
+        if rank_expr is None:
+            _, rows = self.fetch(*rank_all)
             return Ranked(count, rows, count_exact=False, strategy="listed")
         # Rank the champions of the query's terms, and whatever changed since they were built;
         # look deeper into the lists before giving up and ranking every match. The candidate
@@ -273,8 +306,6 @@ class _Postgres(_Engine):
         # first, in a MATERIALIZED CTE, and only then tested against the query: the planner
         # underestimates AND-ed terms (87 rows for 5,153 matches of 数字化改造补助) and would
         # otherwise take the GIN index and recheck and filter every match of the query.
-        terms = sorted({token for term in positive for token in term.tokens})
-        lists, built_at = self.champions(terms)
         rows: list[Row] = []
         for depth in (max(RANKED, 2 * needed), CHAMPIONS):
             if built_at is None:
@@ -282,43 +313,49 @@ class _Postgres(_Engine):
             # Several terms share the budget: the lists overlap, and each is in rank order.
             share = max(2 * needed, depth // max(len(lists), 1))
             candidates = sorted({pk for ids in lists for pk in ids[:share]})
-            rows = self.fetch(
-                f"WITH e AS MATERIALIZED (SELECT {_CANDIDATE_COLUMNS} FROM {TABLE}"
-                f" WHERE id = ANY(%s) OR updated_at > %s)"
-                f" {select} FROM e WHERE {where} ORDER BY {order} LIMIT %s",
-                [candidates, built_at, *score_params, *params, size],
+            ctes = (
+                f"c AS MATERIALIZED (SELECT {_CANDIDATE_COLUMNS} FROM {TABLE}"
+                f" WHERE id = ANY(%s) OR updated_at > %s), "
+            )
+            _, rows = self.fetch(
+                *self.paged(
+                    f"{select} FROM c e WHERE {where}",
+                    [candidates, built_at, *score_params, *params],
+                    page,
+                    size,
+                    ctes,
+                )
             )
             if len(rows) >= needed:
                 return Ranked(count, rows, count_exact=False, strategy=f"champions@{depth}")
             if depth >= CHAMPIONS:
                 break
         log.info("champion candidates too few (%d of %d needed): ranking all", len(rows), needed)
-        rows = self.fetch(rank_all, [*score_params, *params, size])
+        _, rows = self.fetch(*rank_all)
         return Ranked(count, rows, count_exact=False, strategy="all")
 
-    def champions(self, terms: list[str]) -> tuple[list[list[int]], object]:
-        """The champion lists of these lexemes, and when the lists were built (None: never)."""
+    def estimate_and_champions(
+        self, where: str, params: list, terms: list[str]
+    ) -> tuple[int, list[list[int]], object]:
+        """The planner's estimate of the matches (tsvector statistics hold the frequencies of
+        the most common lexemes), the champion lists of these lexemes and when the lists were
+        built (None: never), in one round trip."""
         with connection.cursor() as cursor:
             cursor.execute(
-                f"SELECT ids, built_at FROM {CHAMPION_TABLE} WHERE term = ANY(%s)"
+                f"EXPLAIN (FORMAT JSON) SELECT 1 FROM {TABLE} e WHERE {where};"
+                f" SELECT ids, built_at FROM {CHAMPION_TABLE} WHERE term = ANY(%s)"
                 # Every list is built by one statement with one timestamp (champions.py):
                 # any row's is the build's, and reading one spares a scan of the table.
                 f" UNION ALL (SELECT NULL, built_at FROM {CHAMPION_TABLE} LIMIT 1)",
-                [terms],
+                [*params, terms],
             )
-            rows = cursor.fetchall()
-        built = rows[-1][1] if rows and rows[-1][0] is None else None
-        return [ids for ids, _ in rows if ids is not None], built
-
-    def estimate(self, where: str, params: list) -> int:
-        """The planner's estimate of the matches (tsvector statistics hold the frequencies of
-        the most common lexemes), for result sets too large to count on every search."""
-        with connection.cursor() as cursor:
-            cursor.execute(f"EXPLAIN (FORMAT JSON) SELECT 1 FROM {TABLE} e WHERE {where}", params)
             plan = cursor.fetchone()[0]
+            cursor.nextset()
+            rows = cursor.fetchall()
         if isinstance(plan, str):
             plan = json.loads(plan)
-        return int(plan[0]["Plan"]["Plan Rows"])
+        built = rows[-1][1] if rows and rows[-1][0] is None else None
+        return int(plan[0]["Plan"]["Plan Rows"]), [ids for ids, _ in rows if ids is not None], built
 
 
 class _SQLite(_Engine):
@@ -335,47 +372,38 @@ class _SQLite(_Engine):
     def matches(self, expr: str) -> tuple[str, list]:
         return f"e.id IN (SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s)", [expr]
 
-    def run(self, positive, negative, mode, filters, needed) -> Ranked:
+    def run(self, positive, negative, mode, filters, needed, page) -> Ranked:
         rank_expr = self.build(positive, negative, mode, filters)
         where, params = self.where_sql(), self.params
-        columns, column_params = "", []
-        if rank_expr is None:
-            from_sql, from_params = f"{TABLE} e", []
-            score_sql, order = "0.0", f"{order_case()}, e.id"
-        else:
+        from_sql, from_params = f"{TABLE} e", []
+        scores, score_params = "0.0 AS score, 0 AS typed, 0 AS closeness", []
+        if rank_expr is not None:
             weights = ", ".join(str(w) for w in BM25_WEIGHTS)
             # bm25() is only defined inside the FTS query, so it is ranked there and joined.
-            from_sql = (
-                f"{TABLE} e LEFT JOIN (SELECT rowid AS id, -bm25({FTS_TABLE}, {weights}) AS rank"
-                f" FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s) m ON m.id = e.id"
+            ranked = (
+                f" LEFT JOIN (SELECT rowid AS id, -bm25({FTS_TABLE}, {weights}) AS rank"
+                f" FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s)"
             )
+            from_sql += f"{ranked} m ON m.id = e.id"
             from_params = [rank_expr]
-            score_sql = "coalesce(m.rank, 0.0) * e.boost"
-            if typed := self.typed_expr(positive):
-                from_sql += (
-                    f" LEFT JOIN (SELECT rowid AS id, -bm25({FTS_TABLE}, {weights}) AS rank"
-                    f" FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s) t ON t.id = e.id"
-                )
-                from_params.append(typed)
-                score_sql = (
-                    f"(coalesce(t.rank, 0.0) + {RELATED_WEIGHT} * coalesce(m.rank, 0.0)) * e.boost"
-                )
-            order = f"score DESC, {order_case()}, e.id"
+            scores = "coalesce(m.rank, 0.0) * e.boost AS score, 0 AS typed, 0 AS closeness"
             if any(term.related for term in positive):
                 # As on PostgreSQL: the words typed, then the closest related words, then rank.
-                closeness, column_params = self.closeness(positive)
-                columns = f", {closeness} AS closeness"
-                order = f"closeness DESC, {order}"
-            if typed:
-                order = f"t.id IS NULL, {order}"
-        # The WHERE clause matches on its own; the ranking join is only needed for the order.
-        count = self.count(f"{TABLE} e", params)
-        if count == 0:
-            return Ranked(0, [])
-        size = max(WINDOW, needed)
-        rows = self.fetch(
-            f"SELECT e.id, e.object_id, {score_sql} AS score, e.kind, e.facet_keys{columns}"
-            f" FROM {from_sql} WHERE {where} ORDER BY {order} LIMIT %s",
-            [*column_params, *from_params, *params, size],
+                closeness, score_params = self.closeness(positive)
+                scores = (
+                    f"{RELATED_WEIGHT} * coalesce(m.rank, 0.0) * e.boost AS score,"
+                    f" 0 AS typed, {closeness} AS closeness"
+                )
+                if typed := self.typed_expr(positive):
+                    from_sql += f"{ranked} t ON t.id = e.id"
+                    from_params.append(typed)
+                    scores = (
+                        f"(coalesce(t.rank, 0.0) + {RELATED_WEIGHT} * coalesce(m.rank, 0.0))"
+                        f" * e.boost AS score, (t.id IS NOT NULL) AS typed, {closeness} AS closeness"
+                    )
+        # FTS5 counts and ranks every match at the sizes SQLite serves: the count is exact.
+        inner = f"SELECT e.id, e.object_id, {scores}, e.kind, e.facet_keys FROM {from_sql} WHERE {where}"
+        total, rows = self.fetch(
+            *self.paged(inner, [*score_params, *from_params, *params], page, max(WINDOW, needed))
         )
-        return Ranked(count, rows)
+        return Ranked(total, rows)

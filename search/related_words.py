@@ -28,6 +28,7 @@ MIN_CHARS = 2
 class Vocabulary:
     related: dict[str, tuple[str, ...]]  # squashed key -> related words (as written)
     filler: frozenset[str]
+    version: tuple = ()  # the admin's rows it was made with: equal versions, equal vocabularies
 
     def words(self) -> list[str]:
         """Every key and related word, for suggestions (keys first, in file order)."""
@@ -85,10 +86,21 @@ def _rows() -> list[tuple[str, list[str]]]:
 def vocabulary() -> Vocabulary:
     """The file's related words with the admin's rows added, and the filler words."""
     file_related, filler = _file_vocabulary()
+    rows = tuple((word, tuple(values)) for word, values in _rows())
+    if (made := _made.get(rows)) is not None:
+        return made
     related = dict(file_related)
-    for word, values in _rows():
+    for word, values in rows:
         _merge(related, word, values)
-    return Vocabulary(related, filler)
+    made = Vocabulary(related, filler, rows)
+    _made.clear()  # only the latest rows are worth keeping
+    _made[rows] = made
+    return made
+
+
+# The vocabulary last made, by the rows it was made from: a pure function of them, so keeping it
+# is no state (the rows themselves always come from the shared cache or the database).
+_made: dict[tuple, Vocabulary] = {}
 
 
 def forget_rows() -> None:
