@@ -13,6 +13,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from ingest import references
+
 # A proposal or suggestion number: eight digits, or a short letter prefix and digits.
 _NUMBER = re.compile(r"(?<![a-z0-9])([a-z]{1,4}\d{6,10}|\d{8})(?![a-z0-9])")
 # What may stand around the number (and nothing else): who, which session, what kind.
@@ -21,11 +23,9 @@ _FRAMING = re.compile(
     r"(?:[一二三四五六七八九十]+届[一二三四五六七八九十]+次(?:会议)?)?"
     r"|第|号|的|关于|对|答复|办理|提案|建议|议案|代表|委员|复文|回复"
 )
-_BRACKETS = r"[〔\[【(（［<《]\s*(\d{4})\s*[〕\]】)）］>》]"
-# 武政规〔2022〕23号: an issuer (no digits), the year in brackets or followed by 年, the number.
-REFERENCE_RE = re.compile(
-    rf"^([^\d\s]{{1,12}}?)\s*(?:{_BRACKETS}|(\d{{4}})\s*年)\s*第?\s*(\d{{1,4}})\s*号?$"
-)
+# A 文号 typed with 年 but without 第 (武政规2022年23号): the documents never write it so, the
+# reference parser (ingest.references, the one home of the 文号 rule) wants 第 there.
+_NIAN_WITHOUT_DI = re.compile(r"((?:19|20)\d\d)\s*年\s*(\d{1,4})\s*号?$")
 
 
 @dataclass(frozen=True)
@@ -53,11 +53,8 @@ def proposal_number(query: str) -> str | None:
 
 def normalise_reference(text: str) -> str | None:
     """武政规[2022]23号 → 武政规〔2022〕23号; None when the text is not a document reference."""
-    match = REFERENCE_RE.match(unicodedata.normalize("NFKC", text or "").strip().replace(" ", ""))
-    if not match:
-        return None
-    issuer, bracketed, plain, number = match.groups()
-    return f"{issuer}〔{bracketed or plain}〕{int(number)}号"
+    text = _NIAN_WITHOUT_DI.sub(r"\1年第\2号", (text or "").strip())
+    return references.normalise(text)
 
 
 def shortcut(query: str) -> Shortcut | None:
