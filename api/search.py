@@ -111,6 +111,7 @@ class SearchView(APIView):
                     ]
                     for name in FACETS
                 },
+                "count_exact": result.count_exact,
                 "facets_partial": result.facets_partial,
                 "message": result.message,
                 "also_searched": result.also_searched,

@@ -592,6 +592,10 @@ class SearchResponseSerializer(serializers.Serializer):
         help_text="per facet, its values with counts for the whole query (not just this page), "
         "most frequent first"
     )
+    count_exact = serializers.BooleanField(
+        help_text="false when `count` is the database's estimate (a very common query on a large "
+        "corpus); the results are still the best matches"
+    )
     facets_partial = serializers.BooleanField(
         help_text="true when the facets count only the best matches of a very common query"
     )

@@ -90,3 +90,17 @@ def test_champion_candidates_still_meet_every_condition_of_the_query(monkeypatch
         assert entry.document_id == document
         tokens = f"{entry.title_tokens} {entry.body_tokens}".split()
         assert "企业" in tokens and "发展" not in tokens and "企" in entry.plain
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="champion lists are PostgreSQL's")
+def test_an_estimated_count_is_marked_on_the_page_and_in_the_api(monkeypatch, client):
+    call_command("synth", provisions=150, seed=8)
+    monkeypatch.setattr(champions, "WINDOW", 50)
+    monkeypatch.setattr(engine, "WINDOW", 50)
+    monkeypatch.setattr(engine, "RANKED", 20)
+    champions.rebuild_champions(force=True)
+    html = client.get("/search/", {"q": "企业"}).content.decode()
+    assert "找到约 " in html
+    body = client.get("/api/v1/search/", {"q": "企业"}).json()
+    assert body["count_exact"] is False and body["count"] > 50
+    assert client.get("/api/v1/search/", {"q": "贴息"}).json()["count_exact"] is True

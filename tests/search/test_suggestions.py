@@ -52,6 +52,7 @@ def test_the_page_says_which_related_words_it_also_searched(client):
 def test_the_api_reports_related_words_and_suggestions(client):
     body = client.get("/api/v1/search/", {"q": "房租"}).json()
     assert body["also_searched"] == ["租金", "租房", "物业"] and body["suggestions"] == []
+    assert body["count_exact"] is True
     assert body["results"][0]["title"] == "20. 完善人才引进体系"
     empty = client.get("/api/v1/search/", {"q": "融姿"}).json()
     assert empty["count"] == 0 and "融资" in empty["suggestions"]
