@@ -125,16 +125,22 @@ def peer_run(queries: list[str], repeat: int, size: int) -> None:
             return peer.search(parse_query(q, segmenter(), entity_map, vocabulary), limit=20)
 
         ours, theirs = [], []
-        same = comparable = estimated = 0
+        same = comparable = 0
+        errors: list[float] = []  # estimated counts against tantivy's exact ones
+        strategies: dict[str, str] = {}
         per_query: dict[str, list[float]] = {}
         for q in queries:  # warm-up, and the counts compared
             mine, (count, _) = search(q, limit=20), tantivy_search(q)
+            strategies[q] = mine.strategy or "exact"
             parsed = parse_query(q, segmenter(), entity_map, vocabulary)
-            if not mine.count_exact:
-                estimated += 1
-            elif all(t.matchable and not t.substring for t in parsed.terms) and mine.mode == "all":
+            tokens_only = all(t.matchable and not t.substring for t in parsed.terms)
+            if not tokens_only or mine.mode != "all":
+                continue
+            if mine.count_exact:
                 comparable += 1
                 same += mine.count == count
+            elif count:
+                errors.append(abs(mine.count - count) / count)
         for _ in range(repeat):
             for q in queries:
                 started = time.perf_counter()
@@ -154,13 +160,16 @@ def peer_run(queries: list[str], repeat: int, size: int) -> None:
             flush=True,
         )
         print(
-            f"{'':>10} counts: {same}/{comparable} identical where both count exactly the same"
-            f" tokens; {estimated} portal counts are marked estimates (above WINDOW)"
+            f"{'':>10} counts: {same}/{comparable} exact portal counts equal tantivy's (queries of"
+            f" tokens only); {len(errors)} marked estimates (above WINDOW matches) are off by"
+            f" {statistics.median(errors or [0]):.0%} median, {max(errors or [0]):.0%} at most"
         )
         slowest = sorted(per_query, key=lambda q: -statistics.median(per_query[q]))[:3]
         print(
             f"{'':>10} slowest (portal): "
-            + "; ".join(f"{q} {statistics.median(per_query[q]):.1f} ms" for q in slowest),
+            + "; ".join(
+                f"{q} {statistics.median(per_query[q]):.1f} ms ({strategies[q]})" for q in slowest
+            ),
             flush=True,
         )
     finally:
@@ -223,6 +232,8 @@ def main() -> int:
                 )
                 with connection.cursor() as cursor:
                     cursor.execute("VACUUM (ANALYZE) portal_searchentry")
+            load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+            print(f"machine load average (1, 5, 15 min): {load} on {os.cpu_count()} cores")
             print(
                 f"{size:,} provisions, {SearchEntry.objects.count():,} entries, "
                 f"{len(queries)} queries x {args.repeat}, PostgreSQL "
