@@ -157,10 +157,11 @@ class ReplyFilter(filters.FilterSet):
     session = filters.CharFilter(lookup_expr="icontains")
     proposal_number = filters.CharFilter()
     year = YearFilter(field_name="date__year")
+    kind = filters.ChoiceFilter(choices=Reply.Kind.choices)
 
     class Meta:
         model = Reply
-        fields = ["bureau", "session", "proposal_number", "year"]
+        fields = ["bureau", "session", "proposal_number", "year", "kind"]
 
     def filter_bureau(self, queryset, name, value):
         return queryset.filter(bureau__in=bureaus_named(value))

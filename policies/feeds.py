@@ -76,7 +76,7 @@ class BureauFeed(_Feed):
         return bureau.get_absolute_url()
 
     def subtitle(self, bureau: Bureau) -> str:
-        return f"{bureau.name}牵头或配合的措施，以及其答复或会办的政协提案。"
+        return f"{bureau.name}牵头或配合的措施，以及其答复或会办的政协提案和人大代表建议。"
 
     def items(self, bureau: Bureau) -> list:
         measures = Measure.objects.filter(responsibilities__bureau=bureau).distinct()

@@ -39,7 +39,7 @@ class PolicyDocumentQuerySet(models.QuerySet):
 class PolicyDocument(models.Model):
     class Kind(models.TextChoices):
         MEASURES = "measures", "政策措施"
-        CPPCC_REPLY = "cppcc_reply", "政协提案答复"
+        CPPCC_REPLY = "cppcc_reply", "提案建议答复"  # to 政协提案 and 人大代表建议 alike
         POLICY = "policy", "规范性文件"
 
     title = models.CharField("标题", max_length=300)

@@ -148,3 +148,11 @@ def test_a_reply_serves_its_kind_intro_next_steps_signature_and_figures_with_the
         "text",
         "section",
     }
+
+
+def test_replies_filter_by_kind_and_refuse_an_unknown_kind(api):
+    proposals = rows(api.get("/api/v1/replies/", {"kind": "cppcc_proposal"}))
+    assert {r["proposal_number"] for r in proposals} == {"20250597", "20230100", "20230314"}
+    unknown = rows(api.get("/api/v1/replies/", {"kind": "unknown"}))
+    assert [r["signature"] for r in unknown] == ["武汉市经济和信息化局"]
+    assert api.get("/api/v1/replies/", {"kind": "petition"}).status_code == 400
