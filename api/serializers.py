@@ -355,6 +355,7 @@ class ReplySerializer(serializers.ModelSerializer):
             "co_bureaus",
             "kind",
             "proposal_title",
+            "letterhead",
             "addressee",
             "intro",
             "sections",

@@ -109,5 +109,7 @@ class ParsedReply:
     proposal_title: str = ""  # the 《…》 the reply answers: "关于…的建议"
     addressee: str = ""  # "曹建民代表", "XX委员" from an addressee line
     closing: str = ""  # the thanks ("感谢您对…的关心和支持") and contact lines after the body
+    letterhead: str = ""  # a 答复函's lines above its title: bureau, 文号, 签发人
+    reference_number: str = ""  # the reply letter's own 文号 ("武科函〔2024〕88号")
     figures: list[ParsedFigure] = field(default_factory=list)  # in the intro and next steps
     warnings: list[str] = field(default_factory=list)

@@ -50,6 +50,9 @@ class Reply(models.Model):
     intro = models.TextField("引言", blank=True)
     next_steps = models.TextField("下一步工作", blank=True)
     closing = models.TextField("结束语", blank=True, help_text="致谢、联系人")
+    letterhead = models.TextField(
+        "函头", blank=True, help_text="答复函标题上方的发文单位、文号、签发人"
+    )
     signature = models.CharField("落款", max_length=100, blank=True)
     source_office = models.CharField("来源", max_length=50, blank=True)
 

@@ -43,7 +43,7 @@ from dataclasses import dataclass
 import cn2an
 
 from ingest.errors import IngestError
-from ingest.text import SENTENCE_END, clean_lines, paragraphs
+from ingest.text import CJK, SENTENCE_END, clean_lines, paragraphs
 from ingest.types import ParsedReply, ParsedSection
 from ingest.vocab import find_themes, find_tiers, resolve_bureau
 
@@ -81,7 +81,10 @@ _BLOCK = re.compile(
 HEADING_MAX = 40  # longer "headings" are a heading run into its text
 _OPENER = re.compile(r"我市|我局|近年来|目前|截至|今年|(?:19|20)\d{2}年")
 
-_TITLE = re.compile(r"答复(?:函|意见)?$")
+_TITLE = re.compile(r"答复(?:的)?(?:函|意见)?$")
+# Above the title of a 答复函: the bureau's letterhead, its 文号 and 签发人.
+_LETTER_NUMBER = re.compile(f"[{CJK}]{{1,8}}〔\\d{{4}}〕\\s*\\d+\\s*号")
+_LETTER_HEAD = re.compile(r"签发人|〔\d{4}〕\s*\d+\s*号")
 _SESSION = re.compile(
     rf"(?:武汉)?市?(?:政协|人大)?(?:第)?{NUM}届(?:市?(?:人大|政协|人民代表大会))?(?:第)?{NUM}次"
     r"(?:全体)?会议"
@@ -98,8 +101,10 @@ _PUBLISHED = re.compile(
 )
 _PUBLISHER = re.compile(r"发布单位[：:]\s*(?P<v>[^\s：:]*?)(?=\s|来源|$)")
 _SOURCE = re.compile(r"(?<!信息)来源[：:]\s*(?P<v>(?!发布)[^\s：:]*)")
-_ADDRESSEE = re.compile(
-    r"^(?:尊敬的)?(?P<who>[^，。；：:\s]{1,20}?(?:代表|委员|同志|先生|女士)们?)[：:]$"
+# "曹建民代表：", "尊敬的XX委员：", or an organisation ("民建武汉市委员会：") on a line of its own.
+_ADDRESSEE = re.compile(r"^(?:尊敬的)?(?P<who>[^，。；：:、\s]{2,30})[：:]$")
+_NOT_ADDRESSEE = re.compile(
+    r"答复如下|办理情况|如下$|^建议|^(?:一|二|三|四|五|六|七|八|九|十)+[、是]"
 )
 _DATE = (
     r"(?P<y>[\d〇零一二三四五六七八九]{4})年(?P<m>[\d〇零一二三四五六七八九十]{1,3})月"
@@ -111,7 +116,9 @@ _SIGNER = re.compile(
     r"^[^，。；：,;:！？]{2,30}(?:局|委员会|委|办公室|办|厅|院|中心|部|处|室|会|政府|集团|公司)$"
 )
 _CLOSING = re.compile(r"^(?:感谢|衷心感谢|再次感谢|真诚感谢|特此答复|此复|专此答复|谢谢)")
-_CONTACT = re.compile(r"^[（(]?(?:联系人|联系电话|联系方式|电话|承办人|经办人|抄送)[：:]")
+_CONTACT = re.compile(
+    r"^[（(]?(?:联系人|联系电话|联系方式|电话|承办人|经办人|抄送)[：:]|^[（(]此件.{0,8}公开"
+)
 _CO_TRIGGER = re.compile("会同|经商|商请|联合|协同")
 _CO_SPLIT = re.compile(r"、|(?<=[局委办厅院部心])(?:以及|和|及|与)")
 _CO_END = re.compile(r"进行|开展|共同|联合|认真|研究|办理|对|就|等|现")
@@ -133,7 +140,7 @@ def parse_reply(text: str) -> ParsedReply:
     """Parse one reply to a proposal or suggestion (already decoded text)."""
     warnings: list[str] = []
     lines = [ln for ln in clean_lines(text) if not _is_chrome(ln)]
-    title, meta, lines = _split_header(lines)
+    title, meta, letterhead, lines = _split_header(lines)
     addressee, lines = _split_addressee(lines)
     signature, signed_on, closing_lines, lines = _split_signature(lines)
     styles = _styles_in_use(lines)
@@ -166,7 +173,9 @@ def parse_reply(text: str) -> ParsedReply:
     date = signed_on or (published_at.date() if published_at else None)
     if date is None:
         warnings.append("no date in the reply (no signature date, no 发布时间)")
-    bureau = signature.split("\n")[0] if signature else (publisher or None)
+    sender = next((ln for ln in letterhead if _SIGNER.match(ln)), "")
+    bureau = signature.split("\n")[0] if signature else (publisher or sender or None)
+    own_number = _LETTER_NUMBER.search(" ".join(letterhead))
     if bureau is None:
         says = " (the reply says only “我局”)" if "我局" in text else ""
         warnings.append(f"answering bureau not named{says}")
@@ -208,6 +217,8 @@ def parse_reply(text: str) -> ParsedReply:
         proposal_title=proposal_title,
         addressee=addressee,
         closing="\n".join(closing_lines),
+        letterhead="\n".join(letterhead),
+        reference_number=re.sub(r"\s", "", own_number.group(0)) if own_number else "",
         figures=figures,
         warnings=warnings,
     )
@@ -223,10 +234,11 @@ def _is_chrome(line: str) -> bool:
     )
 
 
-def _split_header(lines: list[str]) -> tuple[str, str, list[str]]:
-    """(title line, page lines, remaining lines); either may be ""."""
+def _split_header(lines: list[str]) -> tuple[str, str, list[str], list[str]]:
+    """(title line, page lines, letterhead lines, remaining lines); any may be empty."""
     title = ""
     meta: list[str] = []
+    letterhead: list[str] = []
     i = 0
     while i < len(lines):
         line = lines[i]
@@ -236,17 +248,19 @@ def _split_header(lines: list[str]) -> tuple[str, str, list[str]]:
             title = line
         elif _PAGE_LINE.match(line) and "。" not in line and len(line) <= 100:
             meta.append(line)
+        elif not title and (_LETTER_HEAD.search(line) or _SIGNER.match(line)) and len(line) <= 60:
+            letterhead.append(line)  # a 答复函's bureau, 文号 and 签发人
         else:
             break
         i += 1
-    return title, " ".join(meta), lines[i:]
+    return title, " ".join(meta), letterhead, lines[i:]
 
 
 def _split_addressee(lines: list[str]) -> tuple[str, list[str]]:
     for i, line in enumerate(lines):
         if not line:
             continue
-        if m := _ADDRESSEE.match(line):
+        if (m := _ADDRESSEE.match(line)) and not _NOT_ADDRESSEE.search(m.group("who")):
             return m.group("who"), lines[:i] + lines[i + 1 :]
         break
     return "", lines

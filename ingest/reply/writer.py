@@ -30,7 +30,11 @@ SOURCE_TZ = ZoneInfo("Asia/Shanghai")
 
 def document_values(parsed: ParsedReply) -> dict:
     """The reply's PolicyDocument row (the answering bureau is set by the writer)."""
-    return {"title": parsed.title, "published_on": parsed.date}
+    return {
+        "title": parsed.title,
+        "published_on": parsed.date,
+        "reference_number": parsed.reference_number,
+    }
 
 
 def reply_values(parsed: ParsedReply) -> dict:
@@ -51,6 +55,7 @@ def reply_values(parsed: ParsedReply) -> dict:
         "intro": parsed.intro,
         "next_steps": parsed.next_steps,
         "closing": parsed.closing,
+        "letterhead": parsed.letterhead,
         "signature": parsed.signature[:100],
         "source_office": parsed.source_office,
     }

@@ -174,6 +174,7 @@ def cjk(text: str) -> str:
     return "".join(re.findall(f"[{CJK}]", text))
 
 
+AFTER_SIGNATURE = re.compile(r"^[（(]?(?:联系人|抄送|此件)")
 CHROME = re.compile(r"^(?:发布时间|来源|分享|今天是)|^(?:\d{4}|[〇一二三四五六七八九]{4})年.+日$")
 
 
@@ -186,17 +187,17 @@ def test_every_chinese_character_of_the_body_ends_up_in_the_reply_in_order(path)
         for line in clean_lines(text)
         if line and not CHROME.match(line)
     ]
-    if body[0] == reply.title:
-        body = body[1:]
+    body = [line for line in body if line != reply.title]
     plans = reply.sections and "下一步" in reply.sections[-1].heading
     rebuilt = (
-        reply.addressee
+        reply.letterhead
+        + reply.addressee
         + reply.intro
         + "".join(marked(s) for s in reply.sections)
         + ("" if plans else reply.next_steps)
-        + reply.closing.split("（联系人")[0]
+        + "".join(c for c in reply.closing.split("\n") if not AFTER_SIGNATURE.match(c))
         + reply.signature
-        + "".join(c for c in reply.closing.split("\n") if c.startswith("（联系人"))
+        + "".join(c for c in reply.closing.split("\n") if AFTER_SIGNATURE.match(c))
     )
     assert cjk(rebuilt) == cjk("".join(body))
 

@@ -79,3 +79,12 @@ def test_search_finds_a_reply_by_the_title_of_the_proposal_it_answers():
     assert "拓展海外市场" not in "".join(s.text + s.heading for s in reply.sections.all())
     hits = search("拓展海外市场", types=["reply_section"]).hits
     assert hits[0].extra["reply_id"] == reply.pk and hits[0].title == "一、主要工作成效"
+
+
+def test_a_reply_letter_keeps_its_letterhead_and_its_own_reference_number():
+    ingest("cppcc_letter_format.txt")
+    reply = Reply.objects.get(proposal_number="20240455")
+    assert reply.letterhead.startswith("武汉市科技创新局\n武科函〔2024〕88号")
+    assert reply.document.reference_number == "武科函〔2024〕88号"
+    assert reply.addressee == "民建武汉市委员会"
+    assert reply.closing.endswith("抄送：市政协提案委")
