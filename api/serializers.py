@@ -406,6 +406,7 @@ class CitationSerializer(serializers.ModelSerializer):
 
 
 class CitedBySerializer(CitationSerializer):
+    csv_label = "document.title"  # who cites, in a CSV cell
     document = CitedDocumentRefSerializer(source="citing", read_only=True, label="引用文件")
 
     class Meta(CitationSerializer.Meta):
@@ -413,6 +414,7 @@ class CitedBySerializer(CitationSerializer):
 
 
 class CitesSerializer(CitationSerializer):
+    csv_label = "written_as"  # the 文号 cited, in a CSV cell
     document = CitedDocumentRefSerializer(source="cited", read_only=True, label="被引文件")
 
     class Meta(CitationSerializer.Meta):

@@ -83,3 +83,17 @@ def test_the_export_holds_the_documents_whole(api, draft):
     data = api.get("/api/v1/export/", {"format": "json"}).json()
     [served] = [d for d in data["documents"] if d["id"] == draft.pk]
     assert served["preamble"] and served["closing"] and len(served["chapters"]) == 5
+
+
+def test_the_documents_csv_is_one_row_per_document_with_chapters_joined(api, draft):
+    import csv
+    import io
+
+    response = api.get("/api/v1/documents/", {"format": "csv", "page_size": 200})
+    header, *rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert header[-5:] == ["preamble", "chapters", "closing", "cites", "cited_by"]
+    row = dict(zip(header, next(r for r in rows if r[0] == str(draft.pk)), strict=True))
+    assert row["chapters"].startswith(
+        "1. 建强优质中小企业梯队，大力培育“根企业”; 2. 激活企业创新动能"
+    )
+    assert row["cites"] == "武政规〔2022〕23号"

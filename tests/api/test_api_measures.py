@@ -169,7 +169,29 @@ def test_the_list_answers_as_csv_with_the_serializers_columns_in_order(api):
     header, row = rows
     assert header[:4] == ["id", "number", "title", "body"]
     assert row[header.index("title")] == "帮助企业拓展市场"
-    assert row[header.index("bureaus.0.short_name")] == "市发改委"
+    assert row[header.index("bureaus")].startswith("市发改委; 市经信局; ")
+    assert row[header.index("chapter.number")] == "3"
+
+
+def test_the_csv_has_one_stable_readable_column_set_whatever_the_rows(api):
+    """One row per measure, nested lists joined into one column, nested objects as named
+    columns, the JSON's order; the same header when nothing matches."""
+    full = list(
+        csv.reader(io.StringIO(api.get(LIST, {"format": "csv", "page_size": 200}).content.decode("utf-8-sig")))
+    )
+    empty = list(
+        csv.reader(
+            io.StringIO(api.get(LIST, {"format": "csv", "number": 99}).content.decode("utf-8-sig"))
+        )
+    )
+    header = full[0]
+    assert empty == [header] and len(full) == 26
+    assert len(header) == len(set(header)) == 25
+    assert not [c for c in header if c.split(".")[-1].isdigit() or ".0." in c]
+    row = dict(zip(header, full[1], strict=True))
+    assert row["targets"].startswith("1000家科技和创新型中小企业; 4000家专精特新中小企业")
+    assert row["themes"] == "梯度培育"
+    assert row["guide.provided"] == "False"
 
 
 def test_the_browsable_api_renders_measures_as_html(api):
