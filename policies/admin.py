@@ -8,6 +8,7 @@ from .models import (
     BureauAlias,
     BureauMembership,
     Chapter,
+    Citation,
     Measure,
     PolicyDocument,
     Responsibility,
@@ -32,11 +33,27 @@ class BureauAdmin(SimpleHistoryAdmin):
     readonly_fields = [*CONTACT_FIELDS, "version"]
 
 
+class CitedByInline(admin.TabularInline):
+    """Who cites the document: rebuilt by every ingest from the texts, so shown, not edited."""
+
+    model = Citation
+    fk_name = "cited"
+    extra = 0
+    can_delete = False
+    fields = ["citing", "part", "measure", "section", "relation", "written_as", "title"]
+    readonly_fields = fields
+    verbose_name_plural = "被以下内容引用"
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(PolicyDocument)
 class PolicyDocumentAdmin(admin.ModelAdmin):
     list_display = ["title", "kind", "status", "reference_number", "published_on", "expires_on"]
     list_filter = ["kind", "status"]
     search_fields = ["title", "reference_number"]
+    inlines = [CitedByInline]
 
 
 @admin.register(Chapter)
