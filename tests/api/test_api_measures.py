@@ -177,7 +177,11 @@ def test_the_csv_has_one_stable_readable_column_set_whatever_the_rows(api):
     """One row per measure, nested lists joined into one column, nested objects as named
     columns, the JSON's order; the same header when nothing matches."""
     full = list(
-        csv.reader(io.StringIO(api.get(LIST, {"format": "csv", "page_size": 200}).content.decode("utf-8-sig")))
+        csv.reader(
+            io.StringIO(
+                api.get(LIST, {"format": "csv", "page_size": 200}).content.decode("utf-8-sig")
+            )
+        )
     )
     empty = list(
         csv.reader(
