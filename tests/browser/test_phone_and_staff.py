@@ -87,6 +87,8 @@ def test_tap_targets_are_at_least_44_px_on_a_phone(page):
         ("/finder/", "button, select, .checks label, .site-nav a, .brand"),
         ("/search/?q=融资", "button, input[type=search], summary, aside a, .pager a"),
         ("/search/?q=融资", "details.facets summary"),
+        ("/", "main li > a:first-child"),
+        ("/measures/", "main h3 > a"),
     ]:
         page.goto(page.base + path)
         if page.locator("details.facets").count():
