@@ -17,6 +17,7 @@ from search.segmentation import squash
 NEAREST = 4  # vocabulary words offered
 POPULAR = 3  # popular searches offered
 CHECKED = 8  # vocabulary candidates tried
+TERMS_TRIED = 3  # words of a query tried one by one
 MIN_SIMILARITY = 0.3
 POPULAR_DAYS = 90
 
@@ -106,7 +107,9 @@ def suggest(parsed) -> list[str]:
     # The whole query first (融姿 is near 融资), then its words one by one.
     vocabulary = vocabulary_words()
     words = nearest_words(parsed.text, vocabulary=vocabulary)
-    for term in parsed.positive if len(words) < NEAREST and len(parsed.positive) > 1 else []:
+    # At most TERMS_TRIED words are tried: each costs up to CHECKED one-row queries.
+    terms = parsed.positive[:TERMS_TRIED] if len(parsed.positive) > 1 else []
+    for term in terms if len(words) < NEAREST else []:
         for word in nearest_words(term.text, vocabulary=vocabulary):
             if word not in words:
                 words.append(word)

@@ -74,3 +74,16 @@ def test_the_staff_report_marks_what_a_related_word_fixed_or_would_fix(client, a
     RelatedWord.objects.create(word="做买卖", related="开拓市场")
     stats = {s.query: s for s in SearchReport.build(days=30).unanswered}
     assert stats["做买卖"].fixed_by == ["开拓市场"]
+
+
+def test_a_long_query_without_results_tries_a_bounded_number_of_words(
+    django_assert_max_num_queries,
+):
+    from search.suggestions import CHECKED, TERMS_TRIED
+
+    search("融资")  # the entity, label and related-word caches
+    junk = " ".join(f"龘{c}" for c in "靐齉麤鱻猋驫羴犇毳灥垚淼")
+    # The search (2), themes and tiers (2), the popular searches (1), and the words tried.
+    with django_assert_max_num_queries(5 + CHECKED * (1 + TERMS_TRIED)):
+        result = search(junk)
+    assert result.count == 0
