@@ -13,13 +13,24 @@ _MEASURE_LINE = re.compile(r"^\s*\d{1,3}\s*[.．、]", re.M)
 _REPLY_SIGN = re.compile(r"答复\s*$|收悉|^\s*(?:尊敬的)?\S{1,20}(?:代表|委员)[：:]\s*$", re.M)
 
 
+KINDS = ("measures", "reply")
+
+
 def parse_document(data: bytes) -> ParsedPolicy | ParsedReply:
-    """Decode and parse one source file; raises IngestError with a one-line reason."""
+    """Decode and parse one plain-text source file; raises IngestError with a one-line reason."""
+    return parse_text(decode_bytes(data))
+
+
+def parse_text(text: str, kind: str | None = None) -> ParsedPolicy | ParsedReply:
+    """Parse a document's text as `kind` ("measures" or "reply"), or as its structure says."""
     from ingest.reply.parser import parse_reply
 
     from .policy.parser import parse_policy
 
-    text = decode_bytes(data)
+    if kind == "measures":
+        return parse_policy(text)
+    if kind == "reply":
+        return parse_reply(text)
     reply_like = _REPLY_SIGN.search(text)
     if "责任单位" in text or (len(_MEASURE_LINE.findall(text)) >= 3 and not reply_like):
         return parse_policy(text)

@@ -61,7 +61,10 @@ class DocumentPlan:
     @property
     def conflicts(self) -> list[str]:
         """The staff edits kept, one line each (the command prints them as conflicts)."""
-        return [f"{item} {', '.join(item.fields)}: {item.reason}" for item in self.kept]
+        return [
+            f"{item}{' ' if item.fields else ''}{', '.join(item.fields)}: {item.reason}"
+            for item in self.kept
+        ]
 
     @property
     def counts(self) -> dict[str, int]:

@@ -150,6 +150,20 @@ STORAGES = {
     },
 }
 
+# Uploaded originals (kept for every ingest; served to staff only, never publicly).
+MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT") or BASE_DIR / "media")
+MEDIA_URL = "media/"
+
+# Ingest bounds: files over INGEST_MAX_BYTES are refused before being read whole (real
+# documents are 10–100 KB); a parsed field over INGEST_MAX_FIELD_CHARS is refused; a second
+# concurrent ingest waits INGEST_LOCK_WAIT seconds, then gives up.
+INGEST_MAX_BYTES = envint("INGEST_MAX_BYTES", 5 * 1024 * 1024)
+INGEST_MAX_FIELD_CHARS = envint("INGEST_MAX_FIELD_CHARS", 20_000)
+INGEST_LOCK_WAIT = envint("INGEST_LOCK_WAIT", 10)
+# Uploads over Django's in-memory limit go to a temporary file; the request body as a whole is
+# bounded just above the ingest limit.
+DATA_UPLOAD_MAX_MEMORY_SIZE = INGEST_MAX_BYTES + 1024 * 1024
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.TokenAuthentication",

@@ -10,8 +10,16 @@ FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 MEASURES_FILE = FIXTURES / "003_37a99eada62a0cb8.txt"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _media_root(tmp_path_factory):
+    """Uploaded originals go to a temporary folder, never the project's media/."""
+    from django.conf import settings
+
+    settings.MEDIA_ROOT = str(tmp_path_factory.mktemp("media"))
+
+
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker):
+def django_db_setup(django_db_setup, django_db_blocker, _media_root):
     """The test database holds every bundled document, as `make run` would."""
     with django_db_blocker.unblock():
         call_command("ingest", stdout=StringIO())

@@ -23,6 +23,7 @@ from ..writing import WriteConflict, bureau_for, lookups, update
 # wrote was edited by staff and is never overwritten.
 SNAPSHOT_FIELDS = ("title", "body", "bureaus", "tiers", "themes", "targets")
 KEPT_REASON = "kept the staff edit; the document's new text was not applied"
+KEPT_GONE = "edited by staff: kept although the new text no longer has it"
 
 
 # --- parsed fields to model fields (one function per model) ------------------------------------
@@ -91,6 +92,16 @@ def measure_state(measure: Measure) -> dict:
         "themes": sorted(measure.themes.values_list("slug", flat=True)),
         "targets": [_target_key(t) for t in measure.targets.order_by("order", "pk")],
     }
+
+
+def edited_by_staff(measure: Measure) -> bool:
+    """Whether staff changed the measure since ingest wrote it (or filled in its guide)."""
+    from policies.guide import GUIDE_FIELDS
+
+    if any(getattr(measure, name) for name in GUIDE_FIELDS):
+        return True
+    snapshot = measure.ingest_snapshot or {}
+    return bool(snapshot) and measure_state(measure) != snapshot
 
 
 def measure_snapshot(pm: ParsedMeasure, bureau_ids: list[int | None]) -> dict:
@@ -185,12 +196,19 @@ def plan_policy(name: str, data: bytes, parsed: ParsedPolicy) -> DocumentPlan:
                 _plan_measure(plan, pc.number, pm, measures.get(pm.number), names)
             )
     numbers = {pm.number for pm in parsed.measures}
+    kept_chapters = set()
     for number, measure in sorted(measures.items()):
-        if number not in numbers:
+        if number in numbers:
+            continue
+        if edited_by_staff(measure):
+            # A measure staff edited is never removed, even when removals are accepted.
+            plan.kept.append(Item("measure", str(number), measure.title, reason=KEPT_GONE))
+            kept_chapters.add(measure.chapter.number)
+        else:
             plan.removed.append(Item("measure", str(number), measure.title))
             plan.ops.remove_measures.append(measure.pk)
     for number, chapter in sorted(chapters.items()):
-        if number not in {pc.number for pc in parsed.chapters}:
+        if number not in {pc.number for pc in parsed.chapters} and number not in kept_chapters:
             plan.removed.append(Item("chapter", str(number), chapter.title))
             plan.ops.remove_chapters.append(chapter.pk)
     plan.new_bureaus = list(names.unknown)

@@ -5,7 +5,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from ingest.parse import parse_document
-from ingest.service import Source, apply_plans, ingest_sources, plan_document
+from ingest.policy.writer import apply_policy
+from ingest.reply.writer import apply_reply
+from ingest.service import Source, ingest_sources, plan_document
 from ingest.writing import WriteConflict
 from policies.models import Measure
 from replies.models import Reply
@@ -65,7 +67,7 @@ def test_a_changed_reply_section_is_updated_in_place():
     assert [(i.what, i.key, i.fields) for i in plan.changed] == [
         ("section", "一、（一）", ["text"])
     ]
-    apply_plans([plan])
+    apply_reply(plan, [])
     child.refresh_from_db()  # the same row: its id (and the links to it) stay
     assert "给予连续滚动支持" in child.text
 
@@ -80,7 +82,7 @@ def test_a_staff_save_between_plan_and_apply_is_never_overwritten(measure, charl
         measure=m9, user=charlie, data={"title": "员工改的标题"}, expected_version=m9.version
     )
     with pytest.raises(WriteConflict, match="measure 9"):
-        apply_plans([plan])
+        apply_policy(plan, [])
     assert measure(9).title == "员工改的标题"
     assert "按规定给予相应奖励" in measure(9).body
 
@@ -91,11 +93,11 @@ def test_a_run_plans_again_after_a_conflict_and_keeps_the_staff_edit(measure, ch
     from policies.services import measure_update
 
     text = edited(MEASURES_FILE, "按规定给予相应奖励", "按规定给予一次性奖励")
-    real_plan = service.plan_sources
+    real_plan = service.plan_document
     calls = []
 
-    def plan_then_edit(parsed):
-        plans = real_plan(parsed)
+    def plan_then_edit(*args):
+        plan = real_plan(*args)
         if not calls:
             m9 = measure(9)
             measure_update(
@@ -105,9 +107,9 @@ def test_a_run_plans_again_after_a_conflict_and_keeps_the_staff_edit(measure, ch
                 expected_version=m9.version,
             )
         calls.append(1)
-        return plans
+        return plan
 
-    monkeypatch.setattr(service, "plan_sources", plan_then_edit)
+    monkeypatch.setattr(service, "plan_document", plan_then_edit)
     report = ingest_sources([Source(MEASURES_FILE.name, text.encode())])
     assert len(calls) == 2
     assert measure(9).body == "员工改的正文。"
