@@ -97,7 +97,7 @@ def test_two_ingests_at_once_on_an_empty_database_both_end_cleanly(tmp_path):
         first = _start_ingest(url, tmp_path, "a", INGEST_LOCK_WAIT="60")
         second = _start_ingest(url, tmp_path, "b", INGEST_LOCK_WAIT="60")
         results = [(p.wait(timeout=300), *p.communicate()) for p in (first, second)]
-        for code, out, err in results:
+        for code, _out, err in results:
             assert "Traceback" not in err and "IntegrityError" not in err, err
             assert code == 0, err
         outs = sorted(out for _, out, _ in results)
