@@ -20,6 +20,7 @@ from replies.models import Reply, ReplyCoHandler, ReplySection, ReportedFigure
 from . import filters, serializers
 from .caching import CachedJSONListMixin
 from .exceptions import PreconditionFailed, PreconditionRequired
+from .ingest import DocumentIngestMixin
 from .schema import ERROR
 
 
@@ -234,7 +235,7 @@ class ReplyViewSet(ReadOnlyViewSet):
     ordering = [F("date").desc(nulls_last=True), "pk"]
 
 
-class DocumentViewSet(ReadOnlyViewSet):
+class DocumentViewSet(DocumentIngestMixin, ReadOnlyViewSet):
     queryset = PolicyDocument.objects.whole()
     serializer_class = serializers.DocumentSerializer
     ordering_fields = ["published_on", "title", "id"]

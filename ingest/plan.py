@@ -56,6 +56,7 @@ class DocumentPlan:
     kept: list[Item] = field(default_factory=list)  # staff edits kept against the new text
     warnings: list[str] = field(default_factory=list)
     new_bureaus: list[str] = field(default_factory=list)
+    preview: dict[str, Any] = field(default_factory=dict)  # what the document says, for people
     ops: Any = None
 
     @property
@@ -88,6 +89,7 @@ class DocumentPlan:
             "kept": [i.as_dict() for i in self.kept],
             "warnings": list(self.warnings),
             "new_bureaus": list(self.new_bureaus),
+            "preview": self.preview,
         }
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 import logging
 import re
 import time
@@ -33,7 +34,7 @@ from policies.models import Bureau, PolicyDocument
 
 from . import rules
 from .citations import planned_documents, sync_citations
-from .errors import IngestError
+from .errors import IngestError, IngestForbidden
 from .formats import extract_text
 from .models import IngestRun, TextFingerprint
 from .parse import parse_text
@@ -161,7 +162,7 @@ def ingest_sources(
         if corrections and len(files) != 1:
             raise IngestError("corrections apply to a single file")
         if allow_removals and user is not None and not user.is_superuser:
-            raise IngestError("only a superuser may accept removals")
+            raise IngestForbidden("only a superuser may accept removals")
         for f in files:
             _read_and_parse(f, corrections, user)
         report = _plan_and_apply(files, user, allow_removals, dry_run)
@@ -188,7 +189,7 @@ def _read_and_parse(f: _File, corrections: dict, user) -> None:
         rules.check_field_lengths(f.parsed)
         _check_permission(f.parsed, user)
     except IngestError as exc:
-        raise IngestError(f"{f.source.name}: {exc}") from None
+        raise type(exc)(f"{f.source.name}: {exc}") from None
     f.run.kind = _kind(f.parsed)
 
 
@@ -251,7 +252,7 @@ def user_can_ingest(user, parsed) -> str | None:
 def _check_permission(parsed, user) -> None:
     reason = user_can_ingest(user, parsed)
     if reason:
-        raise IngestError(reason)
+        raise IngestForbidden(reason)
 
 
 @contextmanager
@@ -361,14 +362,14 @@ def _plan(f: _File, files: list[_File], user, allow_removals: bool) -> DocumentP
             )
         return plan
     except IngestError as exc:
-        raise IngestError(f"{name}: {exc}") from None
+        raise type(exc)(f"{name}: {exc}") from None
 
 
 def _check_permission_stored(bureau: Bureau, user) -> None:
     if user is None or user.is_superuser:
         return
     if not bureau.memberships.filter(user=user).exists():
-        raise IngestError(f"the reply held under this name is {bureau.name}'s")
+        raise IngestForbidden(f"the reply held under this name is {bureau.name}'s")
 
 
 def _held_as(f: _File, files: list[_File]) -> str:
@@ -518,10 +519,40 @@ def _record_refusal(files: list[_File], message: str, keep_originals: bool) -> N
         _save_run(f, keep_original=keep_originals)
 
 
-def confirm_run(run: IngestRun, *, user, allow_removals: bool = False, corrections=None):
-    """Apply an upload that was planned earlier (a dry run), from its stored original."""
-    if run.outcome != IngestRun.Outcome.PLANNED:
+def plan_digest(plan: dict) -> str:
+    """A short hash of a plan as shown, so a confirmation applies exactly what was seen."""
+    payload = json.dumps(plan, ensure_ascii=False, sort_keys=True, default=str)
+    return hashlib.sha256(payload.encode()).hexdigest()[:16]
+
+
+def replan_run(run: IngestRun, *, user, allow_removals: bool = False, corrections=None):
+    """Plan a stored upload again (with new corrections); writes nothing but the log row."""
+    with run.original.open("rb") as fh:
+        data = fh.read()
+    run.outcome = IngestRun.Outcome.PLANNED
+    return ingest_sources(
+        [Source(run.file_name, data)],
+        user=user,
+        via=run.via,
+        allow_removals=allow_removals,
+        corrections=run.corrections if corrections is None else corrections,
+        dry_run=True,
+        runs=[run],
+    )
+
+
+def confirm_run(run: IngestRun, *, user, digest: str = "", allow_removals: bool = False):
+    """Apply an upload planned earlier, from its stored original and with its corrections.
+    With `digest`, the plan must still be the one shown (else IngestError, nothing written)."""
+    if run.outcome != IngestRun.Outcome.PLANNED or not run.original:
         raise IngestError(f"{run.file_name}: this upload was already {run.get_outcome_display()}")
+    if digest:
+        replanned = replan_run(run, user=user, allow_removals=allow_removals)
+        if plan_digest(replanned.files[0].run.plan) != digest:
+            raise IngestError(
+                f"{run.file_name}: the plan changed since the preview (the document was written "
+                "meanwhile): check the new plan and confirm again"
+            )
     with run.original.open("rb") as fh:
         data = fh.read()
     return ingest_sources(
@@ -529,6 +560,6 @@ def confirm_run(run: IngestRun, *, user, allow_removals: bool = False, correctio
         user=user,
         via=run.via,
         allow_removals=allow_removals,
-        corrections=run.corrections if corrections is None else corrections,
+        corrections=run.corrections,
         runs=[run],
     )

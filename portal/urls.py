@@ -10,6 +10,7 @@ urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("staff/", include("policies.staff_urls")),
+    path("staff/", include("ingest.urls")),
     path("api/v1/", include("api.urls")),
     path("alerts/", include("alerts.urls")),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),

@@ -126,6 +126,34 @@ def _unique_bureaus(pm: ParsedMeasure, names: BureauNames) -> list[str]:
     return result
 
 
+def preview(parsed: ParsedPolicy) -> dict:
+    """What the document says, as the upload page and the API show it before anything is written."""
+    return {
+        "kind": "measures",
+        "title": parsed.title,
+        "status": parsed.status,
+        "expires_on": parsed.expires_on.isoformat() if parsed.expires_on else None,
+        "repeals": [reference for reference, _ in parsed.repeals],
+        "chapters": [
+            {
+                "number": pc.number,
+                "title": pc.title,
+                "measures": [
+                    {
+                        "number": pm.number,
+                        "title": pm.title,
+                        "bureaus": list(pm.bureaus),
+                        "targets": [t.text for t in pm.targets],
+                    }
+                    for pm in pc.measures
+                ],
+            }
+            for pc in parsed.chapters
+        ],
+        "closing": parsed.closing,
+    }
+
+
 # --- plan ----------------------------------------------------------------------------------------
 
 
@@ -167,6 +195,7 @@ def plan_policy(name: str, data: bytes, parsed: ParsedPolicy) -> DocumentPlan:
         document_id=doc.pk if doc else None,
         warnings=list(parsed.warnings),
         ops=PolicyOps(),
+        preview=preview(parsed),
     )
     if doc is not None and doc.fingerprint == parsed_fingerprint(parsed):
         plan.action = "unchanged"

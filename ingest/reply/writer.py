@@ -102,6 +102,38 @@ def walk(sections: list[ParsedSection]):
         yield from walk(s.children)
 
 
+def preview(parsed: ParsedReply) -> dict:
+    """What the reply says, as the upload page and the API show it before anything is written."""
+
+    def tree(sections, prefix=""):
+        return [
+            {
+                "key": prefix + marker(ps),
+                "marker": marker(ps),
+                "heading": ps.heading,
+                "figures": [pf.text for pf in ps.figures],
+                "children": tree(ps.children, prefix + marker(ps)),
+            }
+            for ps in sections
+        ]
+
+    return {
+        "kind": "reply",
+        "title": parsed.title,
+        "proposal_number": parsed.proposal_number,
+        "session": parsed.session,
+        "date": parsed.date.isoformat() if parsed.date else None,
+        "published_at": parsed.published_at.isoformat() if parsed.published_at else None,
+        "bureau": parsed.bureau,
+        "co_bureaus": list(parsed.co_bureaus),
+        "signature": parsed.signature,
+        "intro": parsed.intro,
+        "next_steps": parsed.next_steps,
+        "sections": tree(parsed.sections),
+        "figures": sum(len(s.figures) for s in walk(parsed.sections)),
+    }
+
+
 # --- the section tree, keyed by its markers ------------------------------------------------------
 
 
@@ -194,6 +226,7 @@ def plan_reply(name: str, data: bytes, parsed: ParsedReply) -> DocumentPlan:
         document_id=doc.pk if doc else None,
         warnings=list(parsed.warnings),
         ops=ReplyOps(),
+        preview=preview(parsed),
     )
     if doc is not None and doc.fingerprint == parsed_fingerprint(parsed):
         plan.action = "unchanged"

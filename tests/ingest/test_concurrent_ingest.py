@@ -118,8 +118,12 @@ def test_a_run_that_cannot_get_the_lock_says_another_ingest_is_running(tmp_path)
             out, err = blocked.communicate()
         assert code == 1
         assert "Traceback" not in err
-        assert err.strip().splitlines()[-1].endswith(
-            "another ingest is running: try again when it has finished (nothing was written)"
+        assert (
+            err.strip()
+            .splitlines()[-1]
+            .endswith(
+                "another ingest is running: try again when it has finished (nothing was written)"
+            )
         )
         assert query("SELECT COUNT(*) FROM policies_measure") == [(0,)]
 
