@@ -15,15 +15,14 @@ from ingest import rules
 from ingest.errors import IngestError, IngestForbidden
 from ingest.formats import ACCEPTED
 from ingest.models import IngestRun
+from ingest.parse import KINDS
 from ingest.service import Source, ingest_sources
 
 from .schema import ERROR
 
 
 class _Corrections(serializers.Serializer):
-    kind = serializers.ChoiceField(
-        choices=["reply", "measures"], required=False, help_text="parse as this kind"
-    )
+    kind = serializers.ChoiceField(choices=KINDS, required=False, help_text="parse as this kind")
     bureau = serializers.CharField(
         required=False, max_length=100, help_text="answering bureau of a reply (any name or alias)"
     )

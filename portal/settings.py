@@ -209,6 +209,7 @@ SPECTACULAR_SETTINGS = {
         "BureauKindEnum": "policies.models.Bureau.Kind",
         "TargetKindEnum": "policies.models.Target.Kind",
         "DocumentKindEnum": "policies.models.PolicyDocument.Kind",
+        "IngestKindEnum": "ingest.parse.KINDS",
     },
 }
 
