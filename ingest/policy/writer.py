@@ -271,14 +271,7 @@ def _plan_measure(
     if fields:
         plan.changed.append(Item("measure", key, pm.title, fields))
     if "targets" in apply:
-        old = {tuple(t) for t in current["targets"]}
-        fresh = {tuple(t) for t in new["targets"]}
-        for t in measure.targets.all():
-            if tuple(_target_key(t)) not in fresh:
-                plan.removed.append(Item("target", f"{key}·{t.text}", t.text))
-        for t in pm.targets:
-            if tuple(_target_key(t)) not in old:
-                plan.created.append(Item("target", f"{key}·{t.text}", t.text))
+        _plan_targets(plan, key, list(measure.targets.all()), pm.targets)
     return MeasureOp(
         pm,
         chapter_number,
@@ -288,6 +281,26 @@ def _plan_measure(
         bump=bool(fields),
         save=bool(fields) or snapshot != new,
     )
+
+
+def _plan_targets(plan: DocumentPlan, key: str, old: list[Target], new: list[ParsedTarget]):
+    """Targets that stay, change (the same subject, or the same place in the list, with other
+    figures), come or go. Only a target with no counterpart in the new text is removed."""
+    old_left = [t for t in old if _target_key(t) not in [_target_key(n) for n in new]]
+    new_left = [t for t in new if _target_key(t) not in [_target_key(o) for o in old]]
+    for t in list(new_left):
+        match = next((o for o in old_left if o.subject == t.subject), None)
+        if match is None and len(old_left) == len(new_left):
+            match = old_left[new_left.index(t)]
+        if match is not None:
+            old_left.remove(match)
+            new_left.remove(t)
+            values = target_values(t)
+            values.pop("tier")
+            fields = values_differ(match, values)
+            plan.changed.append(Item("target", f"{key}·{match.text}", t.text, fields))
+    plan.removed.extend(Item("target", f"{key}·{t.text}", t.text) for t in old_left)
+    plan.created.extend(Item("target", f"{key}·{t.text}", t.text) for t in new_left)
 
 
 # --- apply ---------------------------------------------------------------------------------------
