@@ -10,7 +10,7 @@ import statistics
 import zipfile
 
 from .errors import IngestError
-from .text import decode_bytes
+from .text import SENTENCE_END, decode_bytes
 
 ACCEPTED = (
     ".txt (UTF-8 or GB18030), .html (a saved web page), .docx (Word) or .pdf with a text layer"
@@ -170,51 +170,74 @@ def docx_text(data: bytes) -> str:
 
 
 def pdf_text(data: bytes) -> str:
-    """The text layer of a PDF, with lines wrapped by the layout joined back into paragraphs:
-    a line that runs to the right margin continues on the next one."""
+    """The text layer of a PDF, with lines wrapped by the layout joined back into paragraphs."""
     import pdfplumber
-    from pdfminer.pdfparser import PDFSyntaxError
 
     paragraphs: list[str] = []
     try:
         with pdfplumber.open(io.BytesIO(data)) as pdf:
+            if pdf.doc.is_extractable is False:
+                raise IngestError("the PDF does not allow its text to be extracted")
             for page in pdf.pages:
                 _page_paragraphs(page, paragraphs)
                 page.flush_cache()
-    except (PDFSyntaxError, ValueError, KeyError, TypeError) as exc:
-        raise IngestError(f"a damaged PDF file ({type(exc).__name__})") from None
-    except Exception as exc:
-        if type(exc).__name__.startswith("PDFPassword"):
-            raise IngestError("the PDF is password-protected") from None
+    except IngestError:
         raise
-    text = "\n".join(p.rstrip("\x00") for p in paragraphs)
+    except Exception as exc:  # pdfminer raises many kinds on a damaged or encrypted file
+        name = type(exc).__name__
+        if "Password" in name or "Encrypt" in name:
+            raise IngestError("the PDF is password-protected") from None
+        raise IngestError(f"a damaged or unreadable PDF file ({name})") from None
+    text = "\n".join(p.rstrip(_CONTINUES) for p in paragraphs)
     if not text.strip():
         raise IngestError("the PDF has no text layer (a scanned document): OCR it first")
     return decode_bytes(text.encode("utf-8"))
 
 
+_CONTINUES = "\x00"  # marks a paragraph that runs on at the top of the next page
+_CJK_CHAR = re.compile(r"[\u3400-\u9fff]")
+
+
 def _page_paragraphs(page, paragraphs: list[str]) -> None:
-    lines = page.extract_text_lines(layout=False, strip=True, return_chars=True)
+    """A line continues the paragraph above when that line ran to the right margin, the gap
+    between them is an ordinary line gap and the line is not indented."""
+    lines = [
+        line
+        for line in page.extract_text_lines(layout=False, strip=True, return_chars=True)
+        if line["text"].strip()
+    ]
     if not lines:
         return
     right = max(line["x1"] for line in lines)
+    left = min(line["x0"] for line in lines)
     sizes = [c["size"] for line in lines for c in line["chars"][:5] if c.get("size")]
     char = statistics.median(sizes) if sizes else 10
-    continues = bool(paragraphs) and paragraphs[-1].endswith("\x00")
+    gaps = [
+        b["top"] - a["top"] for a, b in zip(lines, lines[1:], strict=False) if b["top"] > a["top"]
+    ]
+    line_gap = statistics.median(gaps) if gaps else char * 1.5
+    continues = bool(paragraphs) and paragraphs[-1].endswith(_CONTINUES)
     if continues:
-        paragraphs[-1] = paragraphs[-1][:-1]
+        paragraphs[-1] = paragraphs[-1][: -len(_CONTINUES)]
+    previous = None
     for line in lines:
         text = line["text"].strip()
-        if not text:
-            continue
-        if continues:
-            latin = paragraphs[-1][-1:].isascii() and paragraphs[-1][-1:].isalnum()
-            paragraphs[-1] += (
-                " " if latin and text[:1].isascii() and text[:1].isalnum() else ""
-            ) + text
+        indented = line["x0"] > left + char
+        if previous is not None and line["top"] - previous["top"] > line_gap * 1.25:
+            continues = False
+        if continues and not indented:
+            paragraphs[-1] = _join(paragraphs[-1], text)
         else:
             paragraphs.append(text)
         continues = line["x1"] >= right - 1.5 * char
-    if continues:
-        # The last line of the page is full: the paragraph goes on at the top of the next page.
-        paragraphs[-1] += "\x00"
+        previous = line
+    # Across a page break there is no gap or indent to go by: a full last line that ends a
+    # sentence ends its paragraph (the parsers rejoin a paragraph cut mid-sentence anyway).
+    if continues and not paragraphs[-1].endswith(tuple(SENTENCE_END)):
+        paragraphs[-1] += _CONTINUES
+
+
+def _join(paragraph: str, line: str) -> str:
+    """Wrapped lines of Chinese text join directly; words of a Latin paragraph get a space."""
+    latin = not _CJK_CHAR.search(paragraph) and paragraph[-1:].isalpha() and line[:1].isalpha()
+    return paragraph + (" " if latin else "") + line
