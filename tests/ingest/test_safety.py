@@ -153,8 +153,11 @@ def test_the_measures_under_another_name_are_recognised_not_duplicated(tmp_path,
     out = ingest(copy)
     assert f"{copy.name}: duplicate · already ingested as {MEASURES_FILE.name}" in out
     assert everything() == before
+    # The repeal the measures propose stays the bundled file's, not a copy's.
     repealed = PolicyDocument.objects.get(reference_number="武政规〔2022〕23号")
-    assert repealed.repealed_by.source_file == MEASURES_FILE.name
+    repeals = repealed.citations.filter(relation__in=["repeals", "proposes_repeal"])
+    assert {c.citing.source_file for c in repeals.select_related("citing")} == {MEASURES_FILE.name}
+    assert not PolicyDocument.objects.filter(source_file=copy.name).exists()
     run = IngestRun.objects.latest("pk")
     assert (run.outcome, run.document.source_file) == ("duplicate", MEASURES_FILE.name)
 
