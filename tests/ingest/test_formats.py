@@ -206,5 +206,6 @@ def test_the_command_takes_a_word_document(tmp_path):
     path.write_bytes(as_docx(lines))
     out = StringIO()
     call_command("ingest", str(path), stdout=out)
-    assert "答复.docx: created · CPPCC reply 20259003, 17 sections" in out.getvalue()
+    assert "答复.docx: created · " in out.getvalue()
+    assert "20259003, 17 sections" in out.getvalue()
     assert Reply.objects.get(proposal_number="20259003").sections.count() == 17
