@@ -29,8 +29,8 @@ VERSION_SECONDS = 2
 
 
 def cache_seconds() -> int:
-    # Off under pytest unless a test turns it on: tests change rows behind the ORM's back.
-    return getattr(settings, "API_CACHE_SECONDS", 0 if settings.TESTING else 30)
+    # The test settings turn it off unless a test turns it on: tests change rows behind the ORM.
+    return settings.API_CACHE_SECONDS
 
 
 def measures_version(cached: str | None = None) -> str:

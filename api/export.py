@@ -14,15 +14,16 @@ from django.db.models import Count, Prefetch
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework import renderers, serializers
+from rest_framework import renderers as drf_renderers
+from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
-from rest_framework_csv.renderers import CSVRenderer
 
 from enterprises.models import EnterpriseTier
 from policies.models import Bureau, Measure, PolicyDocument, Target, Theme
 from replies.models import Reply, ReplyCoHandler, ReplySection, ReportedFigure
 
+from . import renderers
 from . import serializers as s
 
 # (name, serializer, queryset): the order of the README and of the JSON document.
@@ -85,60 +86,60 @@ def _key_field(serializer: serializers.Serializer) -> str:
     return next((k for k in ("id", "slug") if k in serializer.fields), "")
 
 
-def _layout(serializer, name: str, tables: dict[str, Table], prefix: str = "", owner=None):
-    """Columns of `name` for `serializer`'s fields; nested lists become child tables."""
-    table = tables.setdefault(name, Table(name))
-    if owner is not None and not prefix:
-        table.columns.append((owner[0], owner[1]))
-    for key, f in serializer.fields.items():
-        column = prefix + key
-        if isinstance(f, serializers.ListSerializer):
-            parent = _key_field(serializer)
-            _layout(
-                f.child, f"{name}_{key}", tables, owner=(f"{name}_{parent}", f"{name}.{parent}")
-            )
-        elif isinstance(f, serializers.ManyRelatedField | serializers.ListField):
-            parent = _key_field(serializer)
-            child = tables.setdefault(f"{name}_{key}", Table(f"{name}_{key}"))
-            child.columns = [(f"{name}_{parent}", f"{name}.{parent}"), ("value", _meaning(f))]
-        elif isinstance(f, serializers.Serializer):
-            _layout(f, name, tables, prefix=f"{column}.")
-        else:
-            table.columns.append((column, _meaning(f)))
+def _list_child(f: serializers.Field) -> serializers.Serializer | None:
+    return f.child if isinstance(f, serializers.ListSerializer) else None
 
 
-def _fill(serializer, name: str, rows: list[dict], tables: dict[str, Table], owner=None):
-    for row in rows:
-        flat: dict = {}
+def _add(serializer, name: str, rows: list[dict], out: dict[str, Table], owner=None) -> None:
+    """`name`'s table in the API's CSV shape (renderers.serializer_columns: nested objects as
+    named columns, each list one joined cell), plus a child table per list holding every item
+    with the parent's key (`<name>_<field>`), recursively."""
+    table = out.setdefault(name, Table(name))
+    columns = renderers.serializer_columns(serializer)
+    if not table.columns:
         if owner is not None:
-            flat[owner[0]] = owner[1]
-        _flatten(serializer, name, row, flat, tables, "")
-        tables[name].rows.append(flat)
-
-
-def _flatten(serializer, name, row, flat, tables, prefix):
+            table.columns.append((owner[0], owner[1]))
+        for column, f in columns:
+            meaning = _meaning(f)
+            if renderers.is_list(f):
+                meaning = f"{meaning}（各项以“{renderers.JOIN}”连接；明细见 {name}_{column}.csv）"
+            table.columns.append((column, meaning))
     parent = _key_field(serializer)
-    for key, f in serializer.fields.items():
-        value = row.get(key)
-        if isinstance(f, serializers.ListSerializer):
-            _fill(f.child, f"{name}_{key}", value or [], tables, (f"{name}_{parent}", row[parent]))
-        elif isinstance(f, serializers.ManyRelatedField | serializers.ListField):
-            tables[f"{name}_{key}"].rows.extend(
-                {f"{name}_{parent}": row[parent], "value": v} for v in value or []
-            )
-        elif isinstance(f, serializers.Serializer):
-            if value is None:
-                continue
-            _flatten(f, name, value, flat, tables, f"{prefix}{key}.")
+    lists = [(column, f) for column, f in columns if renderers.is_list(f) and "." not in column]
+    for column, f in lists:
+        child_name = f"{name}_{column}"
+        key = (f"{name}_{parent}", f"{name}.{parent}")
+        child = _list_child(f)
+        if child is not None:
+            out.setdefault(child_name, Table(child_name))
+            _add(child, child_name, [], out, owner=key)
         else:
-            flat[prefix + key] = value
+            out.setdefault(child_name, Table(child_name, [key, ("value", _meaning(f))]))
+    for row in rows:
+        flat = {owner[0]: row.get("__owner")} if owner is not None else {}
+        flat.update({k: v for k, v in row.items() if k != "__owner"})
+        table.rows.append(flat)
+        for column, f in lists:
+            child_name = f"{name}_{column}"
+            items = row.get(column) or []
+            if _list_child(f) is not None:
+                _add(
+                    _list_child(f),
+                    child_name,
+                    [{**item, "__owner": row[parent]} for item in items],
+                    out,
+                    owner=(f"{name}_{parent}", f"{name}.{parent}"),
+                )
+            else:
+                out[child_name].rows.extend(
+                    {f"{name}_{parent}": row[parent], "value": v} for v in items
+                )
 
 
 def tables(data: dict[str, list[dict]]) -> list[Table]:
     out: dict[str, Table] = {}
     for name, serializer, _ in RESOURCES:
-        _layout(serializer(), name, out)
-        _fill(serializer(), name, data[name], out)
+        _add(serializer(), name, data[name], out)
     return list(out.values())
 
 
@@ -147,9 +148,12 @@ def readme(all_tables: list[Table]) -> str:
         "# 专精特新政策知识库 · open data",
         "",
         f"Exported {timezone.localtime():%Y-%m-%d %H:%M %Z}. The same data as `/api/v1/export/?format=json`",
-        "and the API's lists. CSV files are UTF-8 with a byte-order mark. A file named",
-        "`<table>_<field>.csv` holds a list nested in `<table>.csv`; its first column is the",
-        "parent row's key. Nested objects are flattened into `field.sub` columns.",
+        "and the API's lists; each `<table>.csv` has the columns of the API's `?format=csv`.",
+        "CSV files are UTF-8 with a byte-order mark. Nested objects are flattened into",
+        f"`field.sub` columns; a list is one cell joining its items with “{renderers.JOIN}”, and in",
+        "full in `<table>_<field>.csv`, whose first column is the parent row's key. A text cell",
+        "starting with =, +, -, @, a tab or a carriage return is prefixed with an apostrophe (')",
+        "so that no spreadsheet runs it as a formula.",
         "",
     ]
     for table in all_tables:
@@ -164,13 +168,12 @@ def export_zip(data: dict[str, list[dict]]) -> bytes:
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("README.md", readme(all_tables))
         for table in all_tables:
-            header = [c for c, _ in table.columns]
-            body = CSVRenderer().render(table.rows, renderer_context={"header": header})
-            archive.writestr(f"{table.name}.csv", b"\xef\xbb\xbf" + (body or b""))
+            header, cells = renderers.table(table.rows, [c for c, _ in table.columns])
+            archive.writestr(f"{table.name}.csv", renderers.write_csv(header, cells))
     return buffer.getvalue()
 
 
-class ZipRenderer(renderers.BaseRenderer):
+class ZipRenderer(drf_renderers.BaseRenderer):
     media_type = "application/zip"
     format = "zip"
     charset = None
@@ -184,7 +187,7 @@ class ZipRenderer(renderers.BaseRenderer):
 
 
 class ExportView(APIView):
-    renderer_classes = [ZipRenderer, renderers.JSONRenderer]
+    renderer_classes = [ZipRenderer, drf_renderers.JSONRenderer]
 
     @extend_schema(
         summary="The whole knowledge base: a zip of CSV files with a README, or one JSON",

@@ -1,6 +1,26 @@
-from rest_framework import serializers
-from rest_framework_csv.renderers import PaginatedCSVRenderer as _PaginatedCSVRenderer
+"""CSV that an analyst can open: one row per record, a stable column set in the JSON's order.
 
+`?format=csv` on every API list and the open-data export's tables are written here, in one
+shape: a nested object becomes named columns (`chapter.number`, `chapter.title`), a list becomes
+one cell joining its items' names with "; " (the export adds a child table per list with every
+field). Columns come from the view's serializer, so an empty page still has its header and a
+field is never dropped because one row lacks it. Every cell that a spreadsheet would run as a
+formula (starting with =, +, -, @, tab or carriage return: the OWASP rule) is prefixed with an
+apostrophe. UTF-8 with a byte-order mark, so Excel reads the Chinese.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from rest_framework import renderers, serializers
+
+BOM = "\ufeff"
+JOIN = "; "
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 # What names an item of a nested list in its one CSV cell, most readable first: a bureau by its
 # short name, a chapter or measure by its title, a target or figure by its source text.
 LABEL_KEYS = (
@@ -16,21 +36,24 @@ LABEL_KEYS = (
     "value",
     "id",
 )
-JOIN = "; "
-_LISTS = (serializers.ListSerializer, serializers.ManyRelatedField, serializers.ListField)
 
 
-def _dig(item: dict, path: str):
+def neutralise(text: str) -> str:
+    """A cell a spreadsheet would evaluate as a formula, made inert (OWASP CSV injection)."""
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def _dig(item: Any, path: str) -> Any:
     for key in path.split("."):
-        item = item.get(key) if isinstance(item, dict) else None
+        item = item.get(key) if isinstance(item, Mapping) else None
     return item
 
 
-def item_label(item, field: serializers.Field | None = None) -> str:
+def item_label(item: Any, field: serializers.Field | None = None) -> str:
     """One item of a nested list as a reader would name it ("市发改委", "1. 完善梯度培育体系",
     "4000家专精特新中小企业"); a serializer may say which key with a `csv_label` attribute."""
-    if not isinstance(item, dict):
-        return "" if item is None else str(item)
+    if not isinstance(item, Mapping):
+        return "" if item is None else _scalar(item)
     child = getattr(field, "child", None)
     keys = [getattr(child, "csv_label", None), *LABEL_KEYS]
     label = next((str(v) for k in keys if k and (v := _dig(item, k)) not in (None, "")), "")
@@ -39,73 +62,125 @@ def item_label(item, field: serializers.Field | None = None) -> str:
     return label
 
 
-def serializer_columns(serializer: serializers.Serializer, prefix: str = "") -> list[str]:
-    """The columns a serializer's rows flatten to, in the JSON's order: a nested object gives
-    named columns ("chapter.number"), a nested list one column of its items joined by "; "."""
-    columns = []
+def _scalar(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def cell(value: Any, field: serializers.Field | None = None) -> str:
+    """One value as the text of its cell."""
+    if value is None:
+        return ""
+    if isinstance(value, Mapping):
+        text = item_label(value)
+    elif isinstance(value, list | tuple):
+        text = JOIN.join(label for label in (item_label(v, field) for v in value) if label)
+    else:
+        text = _scalar(value)
+    return neutralise(text)
+
+
+def is_nested_object(field: serializers.Field) -> bool:
+    return isinstance(field, serializers.Serializer)
+
+
+def is_list(field: serializers.Field) -> bool:
+    return isinstance(
+        field, serializers.ListSerializer | serializers.ManyRelatedField | serializers.ListField
+    )
+
+
+def serializer_columns(
+    serializer: serializers.Serializer, prefix: str = ""
+) -> list[tuple[str, serializers.Field]]:
+    """(column, field) in the JSON's order: nested objects flattened, lists one column each."""
+    columns: list[tuple[str, serializers.Field]] = []
     for name, field in serializer.fields.items():
-        if isinstance(field, serializers.Serializer) and not isinstance(field, _LISTS):
+        if field.write_only:
+            continue
+        if is_nested_object(field):
             columns += serializer_columns(field, f"{prefix}{name}.")
         else:
-            columns.append(prefix + name)
+            columns.append((prefix + name, field))
     return columns
 
 
-def flatten_row(row: dict, serializer: serializers.Serializer, prefix: str = "") -> dict:
-    """One record as one CSV row with the columns of `serializer_columns`."""
-    out: dict = {}
-    for name, field in serializer.fields.items():
-        value = row.get(name) if isinstance(row, dict) else None
-        if isinstance(field, _LISTS):
-            out[prefix + name] = JOIN.join(item_label(v, field) for v in value or [])
-        elif isinstance(field, serializers.Serializer):
-            out.update(flatten_row(value or {}, field, f"{prefix}{name}."))
+def flatten(row: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
+    """`{"chapter": {"number": 1}}` -> `{"chapter.number": 1}`; lists stay whole (one cell)."""
+    flat: dict[str, Any] = {}
+    for key, value in row.items():
+        if isinstance(value, Mapping):
+            flat.update(flatten(value, f"{prefix}{key}."))
         else:
-            out[prefix + name] = value
-    return out
+            flat[prefix + key] = value
+    return flat
 
 
-class PaginatedCSVRenderer(_PaginatedCSVRenderer):
-    """CSV of a paginated list's `results`, with a BOM so spreadsheet programs read the Chinese.
+def table(
+    rows: Iterable[Mapping[str, Any]],
+    columns: Iterable[str] = (),
+    fields: Mapping[str, serializers.Field] | None = None,
+) -> tuple[list[str], list[list[str]]]:
+    """The header and the cells: the given columns first, then any other key the rows hold
+    (in the order first seen), so nothing in the JSON is left out."""
+    header = list(columns)
+    fields = fields or {}
+    flat_rows = [flatten(row) for row in rows]
+    # A nested object that is null (a reply without a bureau) leaves its columns empty.
+    known = set(header) | {c.rsplit(".", 1)[0] for c in header if "." in c}
+    for flat in flat_rows:
+        for key in flat:
+            if key not in known:
+                known.add(key)
+                header.append(key)
+    return header, [[cell(flat.get(c), fields.get(c)) for c in header] for flat in flat_rows]
 
-    A list of records (a viewset) gets a stable, readable column set from its serializer: one row
-    per record, nested objects as named columns, nested lists joined into one column, in the
-    JSON's order (the export's tables have the same shape, with nested lists as tables of their
-    own). Other answers (search, an error) keep the package's flattening, in their own order."""
 
+def write_csv(header: list[str], cells: Iterable[list[str]]) -> bytes:
+    out = io.StringIO()
+    out.write(BOM)
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow([neutralise(name) for name in header])
+    writer.writerows(cells)
+    return out.getvalue().encode("utf-8")
+
+
+def _row_serializer(view: Any) -> serializers.Serializer | None:
+    if view is None:
+        return None
+    serializer_class = getattr(view, "csv_row_serializer_class", None)
+    if serializer_class is not None:
+        return serializer_class()
+    if hasattr(view, "get_serializer_class"):
+        try:
+            serializer = view.get_serializer()
+        except (AssertionError, AttributeError, TypeError):  # a view without a serializer
+            return None
+        return serializer if isinstance(serializer, serializers.Serializer) else None
+    return None
+
+
+class PaginatedCSVRenderer(renderers.BaseRenderer):
+    """`?format=csv`: the records of a list (a page's `results`), or one record as one row."""
+
+    media_type = "text/csv"
     format = "csv"
-    writer_opts = {}
+    charset = "utf-8"
+    results_field = "results"
 
-    def render(self, data, media_type=None, renderer_context=None, writer_opts=None):
-        if isinstance(data, dict) and self.results_field not in data:
-            data = [data]
-        renderer_context = dict(renderer_context or {})
-        rows = data.get(self.results_field) if isinstance(data, dict) else data
-        serializer = self._serializer(renderer_context, rows)
-        if serializer is not None:
-            flat = [flatten_row(row, serializer) for row in rows or []]
-            renderer_context["header"] = serializer_columns(serializer)
-            data = {self.results_field: flat} if isinstance(data, dict) else flat
-        elif "header" not in renderer_context:
-            header: dict[str, None] = {}
-            for item in self.flatten_data(rows or []):
-                header.update(dict.fromkeys(item))
-            renderer_context["header"] = list(header)
-        return b"\xef\xbb\xbf" + (
-            super().render(data, media_type, renderer_context, writer_opts) or b""
-        )
-
-    @staticmethod
-    def _serializer(renderer_context: dict, rows) -> serializers.Serializer | None:
-        """The view's serializer, when the rows are its records (not an error or a detail)."""
-        view = renderer_context.get("view")
-        response = renderer_context.get("response")
-        if response is not None and response.status_code >= 400:
-            return None
-        if not hasattr(view, "get_serializer") or not isinstance(rows, list):
-            return None
-        serializer = view.get_serializer()
-        names = set(serializer.fields)
-        if any(not isinstance(r, dict) or not set(r) <= names for r in rows):
-            return None
-        return serializer
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        renderer_context = renderer_context or {}
+        if isinstance(data, Mapping) and self.results_field in data:
+            rows = data[self.results_field]
+        elif isinstance(data, list):
+            rows = data
+        elif data is None:
+            rows = []
+        else:
+            rows = [data]
+        rows = [row if isinstance(row, Mapping) else {"value": row} for row in rows]
+        serializer = _row_serializer(renderer_context.get("view"))
+        columns = dict(serializer_columns(serializer)) if serializer else {}
+        header, cells = table(rows, list(columns), columns)
+        return write_csv(header, cells)

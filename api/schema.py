@@ -19,6 +19,11 @@ COMMON_ERRORS = {
     "401": "the token given is invalid",
     "404": "no such object, or a page past the last",
     "429": "too many requests: see Retry-After",
+    "503": "the database is briefly unavailable: see Retry-After",
+}
+BODY_ERRORS = {
+    "413": "the body is larger than the server takes",
+    "415": "the body is not JSON",
 }
 
 
@@ -27,7 +32,10 @@ class AutoSchema(openapi.AutoSchema):
         responses = super()._get_response_bodies(direction)
         if direction != "response":
             return responses
-        for code, description in COMMON_ERRORS.items():
+        errors = dict(COMMON_ERRORS)
+        if self.method in ("POST", "PUT", "PATCH"):
+            errors.update(BODY_ERRORS)
+        for code, description in errors.items():
             if code not in responses:
                 responses[code] = self._get_response_for_code(
                     OpenApiResponse(ERROR_SCHEMA, description=description), code

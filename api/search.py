@@ -15,7 +15,7 @@ from search.shortcuts import shortcut_url
 from .filters import MAX_INT
 from .pagination import PageNumberPagination
 from .schema import ERROR
-from .serializers import SearchResponseSerializer
+from .serializers import SearchHitSerializer, SearchResponseSerializer
 
 FACETS = ("type", "bureau", "tier", "theme", "document")
 
@@ -46,6 +46,8 @@ class SearchQuerySerializer(serializers.Serializer):
 
 
 class SearchView(APIView):
+    csv_row_serializer_class = SearchHitSerializer  # `?format=csv`: one row per hit
+
     @extend_schema(
         summary="Full-text search over measures, reply sections and more, best first",
         parameters=[SearchQuerySerializer],

@@ -1,12 +1,9 @@
 from django.urls import include, path
-from drf_spectacular.views import (
-    SpectacularAPIView,
-    SpectacularRedocView,
-    SpectacularSwaggerSplitView,
-)
+from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import DefaultRouter
 
 from . import stats, views
+from .docs import RedocView, SwaggerView
 from .export import ExportView
 from .search import SearchView
 
@@ -22,8 +19,8 @@ router.register("documents", views.DocumentViewSet, basename="document")
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # The split view serves its start-up script as a file: no inline script for a CSP to block.
-    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
-    path("redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
+    path("docs/", SwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("redoc/", RedocView.as_view(url_name="api-schema"), name="api-redoc"),
     path("search/", SearchView.as_view(), name="api-search"),
     path("stats/bureaus/", stats.BureauStatsView.as_view(), name="api-stats-bureaus"),
     path(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from django.db import transaction
 from django.db.models import Count, F, Prefetch
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
@@ -38,7 +39,8 @@ def measure_etag(measure: Measure) -> str:
     return etag_of(measure)
 
 
-_ETAG = re.compile(r'^(?:W/)?"([a-z]+)-(\d+)-v(\d+)"$')
+# If-Match compares strongly (RFC 9110 §13.1.1): a weak tag (W/"…") never matches.
+_ETAG = re.compile(r'^"([a-z]+)-(\d+)-v(\d+)"$')
 
 
 def expected_version(header: str | None, obj) -> int:
@@ -115,21 +117,26 @@ class MeasureViewSet(
         version = expected_version(request.headers.get("If-Match"), measure)
         if version != measure.version:
             raise PreconditionFailed(etag=measure_etag(measure))
-        write = serializers.MeasureWriteSerializer(data=request.data)
+        # partial: a field the body does not name is left as it is.
+        write = serializers.MeasureWriteSerializer(data=request.data, partial=True)
         write.is_valid(raise_exception=True)
-        try:
-            # Who may change what (bureaus: superusers only) is the service's to decide.
-            measure_update(
-                measure=measure,
-                user=request.user,
-                data=write.service_data(),
-                expected_version=version,
-                reason="API",
-            )
-        except VersionConflict as conflict:
-            raise PreconditionFailed(etag=measure_etag(conflict.current)) from conflict
-        fresh = self.get_queryset().get(pk=measure.pk)
-        return Response(self.get_serializer(fresh).data, headers={"ETag": measure_etag(fresh)})
+        # The answer is read inside the edit's transaction: it shows exactly what was committed,
+        # and if reading it fails nothing is committed (the client gets a 503 and may retry).
+        with transaction.atomic():
+            try:
+                # Who may change what (bureaus: superusers only) is the service's to decide.
+                measure_update(
+                    measure=measure,
+                    user=request.user,
+                    data=write.service_data(),
+                    expected_version=version,
+                    reason="API",
+                )
+            except VersionConflict as conflict:
+                raise PreconditionFailed(etag=measure_etag(conflict.current)) from conflict
+            fresh = self.get_queryset().get(pk=measure.pk)
+            data = self.get_serializer(fresh).data
+        return Response(data, headers={"ETag": measure_etag(fresh)})
 
 
 class CanEditBureau(permissions.BasePermission):
@@ -181,20 +188,22 @@ class BureauViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
             )
         write = serializers.BureauWriteSerializer(data=request.data)
         write.is_valid(raise_exception=True)
-        try:
-            bureau_contact_update(
-                bureau=bureau,
-                user=request.user,
-                data=write.service_data(),
-                expected_version=version,
-                reason="API",
-            )
-        except BureauVersionConflict as conflict:
-            raise PreconditionFailed(
-                "联系方式已被他人修改：请重新获取后再提交。", etag=etag_of(conflict.current)
-            ) from conflict
-        fresh = self.get_queryset().get(pk=bureau.pk)
-        return Response(self.get_serializer(fresh).data, headers={"ETag": etag_of(fresh)})
+        with transaction.atomic():  # the answer is what was committed (see MeasureViewSet)
+            try:
+                bureau_contact_update(
+                    bureau=bureau,
+                    user=request.user,
+                    data=write.service_data(),
+                    expected_version=version,
+                    reason="API",
+                )
+            except BureauVersionConflict as conflict:
+                raise PreconditionFailed(
+                    "联系方式已被他人修改：请重新获取后再提交。", etag=etag_of(conflict.current)
+                ) from conflict
+            fresh = self.get_queryset().get(pk=bureau.pk)
+            data = self.get_serializer(fresh).data
+        return Response(data, headers={"ETag": etag_of(fresh)})
 
 
 class TierViewSet(ReadOnlyViewSet):

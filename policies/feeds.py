@@ -31,10 +31,20 @@ def _reply_date(reply: Reply) -> dt.datetime | None:
     return reply.document.ingested_at  # an undated reply: when it entered the knowledge base
 
 
+class TextSummaryAtom1Feed(Atom1Feed):
+    """Atom whose summaries are `type="text"`: they are plain staff-edited text, which a reader
+    must show as typed, never interpret as markup (Django's Atom1Feed declares `html`)."""
+
+    def add_item_elements(self, handler, item):
+        super().add_item_elements(handler, {**item, "description": None})
+        if item["description"] is not None:
+            handler.addQuickElement("summary", item["description"], {"type": "text"})
+
+
 class _Feed(Feed):
     """Items may be measures, replies, reply sections or search hits."""
 
-    feed_type = Atom1Feed
+    feed_type = TextSummaryAtom1Feed
 
     def item_title(self, item) -> str:
         if isinstance(item, Measure):

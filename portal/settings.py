@@ -1,7 +1,8 @@
-"""One settings module, read from the environment (see README.md and CONTRACT.md)."""
+"""One settings module, read from the environment (see README.md and CONTRACT.md).
+
+The test suite runs on portal.settings_test, which starts from this module."""
 
 import os
-import sys
 from pathlib import Path
 
 import dj_database_url
@@ -10,18 +11,15 @@ from django.core.exceptions import ImproperlyConfigured
 from portal.env import envbool, envint, envlist
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-TESTING = "pytest" in sys.modules
 
 DEBUG = envbool("DEBUG", False)
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
-    if not (DEBUG or TESTING):
+    if not DEBUG:
         raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off")
     SECRET_KEY = "insecure-development-key-never-use-in-production"
 
-ALLOWED_HOSTS = envlist(
-    "ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"] if (DEBUG or TESTING) else []
-)
+ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
@@ -52,6 +50,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Refuses NUL, lone surrogates and over-deep JSON before anything reads them (portal/edge.py).
+    "portal.edge.EdgeMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -100,12 +100,16 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
         "default": {
+            # Degrades to a cache that always misses while Redis is unreachable (portal/cache.py).
             "BACKEND": "portal.cache.PooledRedisCache",
             "LOCATION": REDIS_URL,
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 1.0},
         }
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# How long a rendered measures-list page is kept (api/caching.py); 0 turns that cache off.
+API_CACHE_SECONDS = envint("API_CACHE_SECONDS", 30)
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
@@ -121,12 +125,20 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/staff/"  # where staff work; `next` still wins
 LOGOUT_REDIRECT_URL = "/"
 
-# Failed logins are counted per user name and address; the count lives in the database,
-# so every app server sees it.
+# The client's address: X-Forwarded-For is believed only as far as this many proxies of ours
+# in front of the app append to it (0: the address the connection comes from). API throttling and
+# the login lockout both read it through portal.client.client_ip.
+TRUSTED_PROXY_COUNT = envint("TRUSTED_PROXY_COUNT", 0)
+if TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured("TRUSTED_PROXY_COUNT must be 0 or more")
+
+# Failed logins are counted per user name and address together (a stranger's tries lock only
+# that stranger out); the count lives in the database, so every app server sees it.
 AXES_FAILURE_LIMIT = envint("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = 0.25  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "portal.client.client_ip"
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 # Reverting goes through the staff history page (policies.services.measure_revert), which makes
 # a new version; simple-history's own admin revert would write an old version number back.
@@ -145,7 +157,7 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
-        if (DEBUG or TESTING)
+        if DEBUG
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
@@ -181,20 +193,23 @@ REST_FRAMEWORK = {
         "rest_framework.renderers.BrowsableAPIRenderer",
         "api.renderers.PaginatedCSVRenderer",
     ],
+    # Writes are JSON only (415 otherwise): a form-encoded PATCH cannot tell "no tiers" from "tiers
+    # not named", so it would clear fields it never mentioned. Views taking uploads say so.
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_SCHEMA_CLASS": "api.schema.AutoSchema",
     # These read the rates per request, so tests can override them (DRF's copy them at import).
     "DEFAULT_THROTTLE_CLASSES": [
         "api.throttling.AnonRateThrottle",
         "api.throttling.UserRateThrottle",
     ],
-    # Under pytest the whole suite shares one client address: tests that check throttling set
-    # production-like rates themselves.
     "DEFAULT_THROTTLE_RATES": {
-        "anon": os.environ.get("THROTTLE_ANON", "100000/min" if TESTING else "60/min"),
-        "user": os.environ.get("THROTTLE_USER", "100000/min" if TESTING else "600/min"),
+        "anon": os.environ.get("THROTTLE_ANON", "60/min"),
+        "user": os.environ.get("THROTTLE_USER", "600/min"),
     },
     "EXCEPTION_HANDLER": "api.exceptions.exception_handler",
 }
+# JSON bodies nested deeper than this are refused at the edge (portal/edge.py).
+JSON_MAX_DEPTH = 32
 SPECTACULAR_SETTINGS = {
     "TITLE": "专精特新政策知识库 API",
     "DESCRIPTION": "Wuhan SME (专精特新) policy measures, bureaus, tiers, targets and CPPCC replies.",
@@ -215,7 +230,7 @@ SPECTACULAR_SETTINGS = {
 
 # Production hardening; `manage.py check --deploy` is clean with DEBUG off.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", not (DEBUG or TESTING))
+SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", not DEBUG)
 SESSION_COOKIE_SECURE = envbool("SESSION_COOKIE_SECURE", not DEBUG)
 CSRF_COOKIE_SECURE = envbool("CSRF_COOKIE_SECURE", not DEBUG)
 SESSION_COOKIE_HTTPONLY = True

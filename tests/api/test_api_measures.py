@@ -167,10 +167,27 @@ def test_the_list_answers_as_csv_with_the_serializers_columns_in_order(api):
     assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     header, row = rows
-    assert header[:4] == ["id", "number", "title", "body"]
-    assert row[header.index("title")] == "帮助企业拓展市场"
-    assert row[header.index("bureaus")].startswith("市发改委; 市经信局; ")
-    assert row[header.index("chapter.number")] == "3"
+    # The JSON's order; nested objects as named columns; each list one joined cell.
+    assert header == [
+        "id", "number", "title", "body", "chapter.number", "chapter.title", "document.id",
+        "document.title", "bureaus", "tiers", "targets", "themes", "guide.provided",
+        "guide.eligibility", "guide.conditions", "guide.support", "guide.procedure",
+        "guide.period", "guide.office", "guide.phone", "guide.address", "url",
+        "responsibility_text", "version", "updated_at",
+    ]  # fmt: skip
+    cells = dict(zip(header, row, strict=True))
+    assert cells["title"] == "帮助企业拓展市场"
+    assert cells["chapter.number"] == "3"
+    assert cells["bureaus"].startswith("市发改委; 市经信局; 市数据局; 市商务局")
+    assert cells["tiers"] == "专精特新中小企业"
+    assert "市场拓展" in cells["themes"].split("; ")
+    assert cells["guide.provided"] == "false"
+
+
+def test_every_list_keeps_its_columns_when_a_page_is_empty(api):
+    full = api.get(LIST, {"format": "csv", "number": 17}).content.decode("utf-8-sig")
+    empty = api.get(LIST, {"format": "csv", "number": 999}).content.decode("utf-8-sig")
+    assert empty.splitlines() == full.splitlines()[:1]
 
 
 def test_the_csv_has_one_stable_readable_column_set_whatever_the_rows(api):
@@ -195,7 +212,7 @@ def test_the_csv_has_one_stable_readable_column_set_whatever_the_rows(api):
     row = dict(zip(header, full[1], strict=True))
     assert row["targets"].startswith("1000家科技和创新型中小企业; 4000家专精特新中小企业")
     assert row["themes"] == "梯度培育"
-    assert row["guide.provided"] == "False"
+    assert row["guide.provided"] == "false"
 
 
 def test_the_browsable_api_renders_measures_as_html(api):

@@ -104,6 +104,7 @@ def test_check_deploy_is_clean_under_production_settings(tmp_path):
         "SECRET_KEY": "k3y-" + "x7Qz9-Lm2pR8vW4nB6tY1uE5oA3sD0fG" * 2,
         "ALLOWED_HOSTS": "zjtx.example.org",
         "DATABASE_URL": f"sqlite:///{tmp_path / 'deploy.sqlite3'}",
+        "DJANGO_SETTINGS_MODULE": "portal.settings",
     }
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],

@@ -58,4 +58,4 @@ def test_targets_page_renders_in_a_bounded_number_of_queries(client, django_asse
 
 
 def test_targets_page_ignores_parameters(client):
-    assert client.get("/targets/", {"year": "abc\x00"}).status_code == 200
+    assert client.get("/targets/", {"year": "abc"}).status_code == 200
