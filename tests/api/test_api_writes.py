@@ -235,3 +235,81 @@ def test_signed_in_users_get_a_higher_rate(low_rates, alice):
     api = client_for(alice)
     codes = [api.get("/api/v1/tiers/").status_code for _ in range(6)]
     assert codes == [200] * 5 + [429]
+
+
+# ----- a PATCH changes only what it names; bodies are JSON
+
+
+@pytest.mark.parametrize(
+    "content_type,body",
+    [
+        ("application/x-www-form-urlencoded", "title=%E6%96%B0%E6%A0%87%E9%A2%98"),
+        (
+            "multipart/form-data; boundary=xyz",
+            '--xyz\r\nContent-Disposition: form-data; name="title"\r\n\r\n新标题\r\n--xyz--\r\n',
+        ),
+        ("text/plain", '{"title": "新标题"}'),
+        ("application/xml", "<title>新标题</title>"),
+    ],
+)
+def test_a_patch_that_is_not_json_is_a_415_and_clears_nothing(charlie, measure, content_type, body):
+    m23 = measure(23)
+    tiers, themes = list(m23.tiers.all()), list(m23.themes.all())
+    assert tiers and themes  # the point: they must survive
+    response = client_for(charlie).generic(
+        "PATCH", url(m23), body, content_type=content_type, HTTP_IF_MATCH="*"
+    )
+    assert response.status_code == 415, response.content
+    assert "detail" in response.json()
+    m23.refresh_from_db()
+    assert (list(m23.tiers.all()), list(m23.themes.all())) == (tiers, themes)
+    assert m23.title != "新标题" and m23.version == 1
+
+
+def test_a_json_patch_naming_only_the_title_keeps_tiers_themes_targets_and_guide(charlie, measure):
+    m23 = measure(23)
+    api = client_for(charlie)
+    before = api.get(url(m23)).json()
+    response = api.patch(url(m23), {"title": "新标题"}, format="json", HTTP_IF_MATCH="*")
+    assert response.status_code == 200, response.content
+    after = response.json()
+    assert after["title"] == "新标题"
+    for name in ("body", "tiers", "themes", "targets", "bureaus", "guide", "chapter"):
+        assert after[name] == before[name], name
+
+
+def test_a_weak_etag_in_if_match_never_matches(bob, measure):
+    """RFC 9110 §13.1.1: If-Match uses the strong comparison."""
+    m5 = measure(5)
+    api = client_for(bob)
+    weak = "W/" + etag_of(api, m5)
+    response = api.patch(url(m5), {"body": "x"}, format="json", HTTP_IF_MATCH=weak)
+    assert response.status_code == 412
+    m5.refresh_from_db()
+    assert m5.body != "x" and m5.version == 1
+
+
+def test_the_answer_to_a_patch_is_read_in_the_edits_transaction(charlie, measure, monkeypatch):
+    """If reading the answer fails, the edit is not committed and the client may retry: it is
+    never told 'error' about an edit that was in fact saved."""
+    from django.db import OperationalError
+
+    from api import views
+
+    m16 = measure(16)
+    real = views.MeasureViewSet.get_serializer
+
+    def failing_after_the_write(self, *args, **kwargs):
+        if self.request.method == "PATCH" and args:
+            raise OperationalError("server closed the connection unexpectedly")
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(views.MeasureViewSet, "get_serializer", failing_after_the_write)
+    response = client_for(charlie).patch(
+        url(m16), {"title": "不会保存的标题"}, format="json", HTTP_IF_MATCH="*"
+    )
+    assert response.status_code == 503
+    assert response["Retry-After"] == "5"
+    assert response.json()["detail"] == "数据库暂时不可用，请稍后重试。"
+    m16.refresh_from_db()
+    assert m16.title == "提升金融服务质效" and m16.version == 1

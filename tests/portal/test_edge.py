@@ -108,7 +108,7 @@ def _patch(api, measure, body: str):
         '{"themes": ["\\u0000"]}',
         '{"title": "融资\\u0000"}',
         '{"targets": [{"subject": "企业", "quantity": 1, "unit": "家", "text": "t", '
-        '"kind": "count", "tier": "\\u0000"}]}',
+        '"kind": "cumulative", "tier": "\\u0000"}]}',
         '{"title": "\\ud800"}',
         '{"title": "\\udc00融资"}',
         '{"\\u0000": 1}',

@@ -97,3 +97,19 @@ def test_sitemap_lists_every_measure_tier_and_reply(client, django_assert_max_nu
         assert f"{r.get_absolute_url()}</loc>" in xml
     assert "/tiers/little-giant/</loc>" in xml
     assert "/finder/</loc>" in xml
+
+
+def test_summaries_are_plain_text_so_staff_markup_is_shown_as_typed(client, measure, charlie):
+    from policies.services import measure_update
+
+    m16 = measure(16)
+    body = '融资 <img src=x onerror="alert(1)"> & <b>加粗</b>'
+    measure_update(measure=m16, user=charlie, data={"body": body}, expected_version=m16.version)
+    root = ET.fromstring(client.get("/themes/financing/feed/").content)
+    entry = next(
+        e for e in root.iter(f"{ATOM}entry") if e.find(f"{ATOM}title").text.startswith("16.")
+    )
+    summary = entry.find(f"{ATOM}summary")
+    assert summary.get("type") == "text"
+    assert summary.text == body
+    assert {s.get("type") for s in root.iter(f"{ATOM}summary")} == {"text"}
