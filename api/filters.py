@@ -16,11 +16,30 @@ from replies.models import Reply
 MAX_INT = 2**31 - 1
 
 
+class GivenIntegerField(forms.IntegerField):
+    """An integer parameter given empty (`?year=`) is a 400 like any other non-integer."""
+
+    def clean(self, value):
+        if value == "":
+            raise forms.ValidationError("请输入一个整数。", code="invalid")
+        return super().clean(value)
+
+
+class ChoiceFilter(filters.ChoiceFilter):
+    """One of the choices; given empty (`?kind=`) it is a 400 like any value not among them."""
+
+    class field_class(filters.ChoiceFilter.field_class):  # noqa: N801 (django-filter's name)
+        def clean(self, value):
+            if value == "":
+                raise forms.ValidationError("请选择一个有效的值。", code="invalid_choice")
+            return super().clean(value)
+
+
 @extend_schema_field({"type": "integer", "minimum": 0, "maximum": MAX_INT})
 class IntegerFilter(filters.NumberFilter):
     """A whole number in the range every database accepts (a bigger one is a 400, not a 500)."""
 
-    field_class = forms.IntegerField
+    field_class = GivenIntegerField
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("min_value", 0)
@@ -74,7 +93,7 @@ class MeasureFilter(filters.FilterSet):
     bureau = filters.CharFilter(
         method="filter_bureau", help_text="a responsible bureau: id, full name, short name or alias"
     )
-    role = filters.ChoiceFilter(
+    role = ChoiceFilter(
         choices=[("lead", "牵头"), ("co", "配合")],
         method="filter_role",
         help_text="with `bureau`: only where it leads (lead) or co-leads (co)",
@@ -121,7 +140,7 @@ class MeasureFilter(filters.FilterSet):
 
 class BureauFilter(filters.FilterSet):
     q = filters.CharFilter(method="filter_q", help_text="part of the name, short name or an alias")
-    kind = filters.ChoiceFilter(choices=Bureau.Kind.choices)
+    kind = ChoiceFilter(choices=Bureau.Kind.choices)
 
     class Meta:
         model = Bureau
@@ -143,7 +162,7 @@ class TargetFilter(filters.FilterSet):
     tier = filters.CharFilter(field_name="tier__slug", help_text="tier slug")
     year = YearFilter()
     measure = IntegerFilter(field_name="measure_id", help_text="measure id")
-    kind = filters.ChoiceFilter(choices=Target.Kind.choices)
+    kind = ChoiceFilter(choices=Target.Kind.choices)
 
     class Meta:
         model = Target

@@ -17,6 +17,8 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from rest_framework import renderers, serializers
+from rest_framework.exceptions import NotFound
+from rest_framework.negotiation import DefaultContentNegotiation
 
 BOM = "\ufeff"
 JOIN = "; "
@@ -184,3 +186,14 @@ class PaginatedCSVRenderer(renderers.BaseRenderer):
         columns = dict(serializer_columns(serializer)) if serializer else {}
         header, cells = table(rows, list(columns), columns)
         return write_csv(header, cells)
+
+
+class ContentNegotiation(DefaultContentNegotiation):
+    """`?format=` names one renderer: empty or repeated is a 404 like an unknown format (DRF
+    would silently answer JSON, or the last one given)."""
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        values = request.query_params.getlist(self.settings.URL_FORMAT_OVERRIDE or "format")
+        if not format_suffix and values and (len(values) > 1 or not values[0]):
+            raise NotFound("未知的格式。")
+        return super().select_renderer(request, renderers, format_suffix)

@@ -11,6 +11,7 @@ from policies.models import Bureau, Responsibility, Target, Theme
 
 from . import serializers
 from .filters import StableOrderingFilter, bureaus_named
+from .pagination import check_page_parameters
 
 
 class StatsView(generics.ListAPIView):
@@ -21,6 +22,7 @@ class StatsView(generics.ListAPIView):
     def paginate_queryset(self, queryset):
         # Aggregates are read whole: a spreadsheet wants every pair, not the first 200.
         if self.request.accepted_renderer.format == "csv":
+            check_page_parameters(self.request)
             return None
         self.paginator.page_size = self.paginator.max_page_size
         return super().paginate_queryset(queryset)

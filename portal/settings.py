@@ -196,6 +196,7 @@ REST_FRAMEWORK = {
     # Writes are JSON only (415 otherwise): a form-encoded PATCH cannot tell "no tiers" from "tiers
     # not named", so it would clear fields it never mentioned. Views taking uploads say so.
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "api.renderers.ContentNegotiation",
     "DEFAULT_SCHEMA_CLASS": "api.schema.AutoSchema",
     # These read the rates per request, so tests can override them (DRF's copy them at import).
     "DEFAULT_THROTTLE_CLASSES": [
