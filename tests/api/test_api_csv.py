@@ -140,4 +140,6 @@ def test_search_csv_has_one_row_per_hit_in_the_hit_fields_order():
     header = next(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
     assert header[:6] == ["type", "id", "title", "snippet", "url", "score"]
     rows = read(content)
-    assert rows[0]["title"] == "16. 提升金融服务质效" and rows[0]["type"] == "measure"
+    hits = APIClient().get("/api/v1/search/", {"q": "融资"}).json()["results"]
+    assert [(r["type"], r["title"]) for r in rows] == [(h["type"], h["title"]) for h in hits]
+    assert "16. 提升金融服务质效" in [r["title"] for r in rows]
