@@ -65,7 +65,7 @@ RESOURCES = [
 def knowledge_base(request=None) -> dict[str, list[dict]]:
     context = {"request": request}
     return {
-        name: serializer(queryset(), many=True, context=context).data
+        name: list(serializer(queryset(), many=True, context=context).data)
         for name, serializer, queryset in RESOURCES
     }
 
@@ -87,7 +87,8 @@ def _key_field(serializer: serializers.Serializer) -> str:
 
 
 def _list_child(f: serializers.Field) -> serializers.Serializer | None:
-    return f.child if isinstance(f, serializers.ListSerializer) else None
+    child = f.child if isinstance(f, serializers.ListSerializer) else None
+    return child if isinstance(child, serializers.Serializer) else None
 
 
 def _add(serializer, name: str, rows: list[dict], out: dict[str, Table], owner=None) -> None:
@@ -202,6 +203,6 @@ class ExportView(APIView):
         stamp = timezone.localdate().isoformat()
         if request.accepted_renderer.format == "zip":
             name, body = f"zjtx-knowledge-base-{stamp}.zip", export_zip(data)
-        else:
-            name, body = f"zjtx-knowledge-base-{stamp}.json", data
-        return Response(body, headers={"Content-Disposition": f'attachment; filename="{name}"'})
+            return Response(body, headers={"Content-Disposition": f'attachment; filename="{name}"'})
+        name = f"zjtx-knowledge-base-{stamp}.json"
+        return Response(data, headers={"Content-Disposition": f'attachment; filename="{name}"'})

@@ -14,7 +14,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import Any, TypeGuard
 
 from rest_framework import renderers, serializers
 from rest_framework.exceptions import NotFound
@@ -83,7 +83,7 @@ def cell(value: Any, field: serializers.Field | None = None) -> str:
     return neutralise(text)
 
 
-def is_nested_object(field: serializers.Field) -> bool:
+def is_nested_object(field: serializers.Field) -> TypeGuard[serializers.Serializer]:
     return isinstance(field, serializers.Serializer)
 
 

@@ -28,10 +28,10 @@ def _warn_once_per_interval(exc: Exception) -> None:
         log.warning("API throttling is off while its cache is unreachable: %r", exc)
 
 
-class PortalThrottleMixin:
+class PortalThrottleMixin(throttling.SimpleRateThrottle):
     def get_rate(self):
         # "none" (or empty) switches a limit off, e.g. THROTTLE_ANON=none for a load test.
-        rate = api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
+        rate = str(api_settings.DEFAULT_THROTTLE_RATES.get(self.scope or "") or "")
         return None if not rate or rate.lower() == "none" else rate
 
     def get_ident(self, request):

@@ -14,7 +14,10 @@ With needs picked, only measures meeting at least one of them are listed.
 
 from __future__ import annotations
 
-import tomllib
+try:
+    import tomllib
+except ModuleNotFoundError:  # Python 3.10
+    import tomli as tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache

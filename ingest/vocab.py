@@ -6,7 +6,11 @@ Loaded from TOML data files so the parsers stay pure and the lists are edited wi
 from __future__ import annotations
 
 import re
-import tomllib
+
+try:
+    import tomllib
+except ModuleNotFoundError:  # Python 3.10
+    import tomli as tomllib
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path

@@ -35,10 +35,11 @@ class PooledRedisCacheClient(RedisCacheClient):
         self._clients = {}
 
     def get_client(self, key=None, *, write=False):
-        pool = self._get_connection_pool(write)
+        # Django's private helpers, which its stubs do not declare.
+        pool = self._get_connection_pool(write)  # type: ignore[attr-defined]
         client = self._clients.get(id(pool))
         if client is None:
-            client = self._clients[id(pool)] = self._client(connection_pool=pool)
+            client = self._clients[id(pool)] = self._client(connection_pool=pool)  # type: ignore[attr-defined]
         return client
 
 
@@ -120,7 +121,7 @@ class PooledRedisCache(RedisCache):
     def __init__(self, server, params):
         super().__init__(server, params)
         self._class = PooledRedisCacheClient
-        self._location_label = ",".join(self._servers)
+        self._location_label = ",".join(self._servers)  # type: ignore[attr-defined]
         self._health = _health_of(self._location_label)
 
     get = _degrading(_default)(RedisCache.get)

@@ -10,10 +10,18 @@ from __future__ import annotations
 
 import threading
 import time
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+from django.core.cache import cache
 
 from search.segmentation import squash
 
+# How long a version lives without any change: changes that bypass the ORM's signals show after
+# this long.
 CACHE_SECONDS = 60
+VERSION_KEY = "search:entities-version"
 
 
 def bureau_token(pk: int) -> str:
@@ -29,24 +37,51 @@ def theme_token(pk: int) -> str:
 
 
 _lock = threading.Lock()
-_cache: dict[str, tuple[float, dict]] = {}
+# name -> (version, built at, value): the value this process built or fetched for a version.
+_local: dict[str, tuple[str | None, float, Any]] = {}
 
 
-def _cached(name: str, build) -> dict:
-    """A per-process value rebuilt after CACHE_SECONDS, or sooner when signals clear it (the
-    vocabulary changes at ingest, in this process or another)."""
-    hit = _cache.get(name)
-    if hit is not None and hit[0] > time.monotonic():
-        return hit[1]
-    value = build()
+def _shared_version() -> str | None:
+    """The version of the entities every process agrees on, or None while the shared cache is
+    unreachable. A change anywhere deletes it (clear_entity_cache); the next reader anywhere
+    starts a new one."""
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        candidate = uuid.uuid4().hex
+        if cache.add(VERSION_KEY, candidate, CACHE_SECONDS):
+            return candidate
+        version = cache.get(VERSION_KEY)  # another process started one first, or no cache
+    return version
+
+
+def _cached(name: str, build: Callable[[], Any]) -> Any:
+    """`build()`'s value for the current shared version: from this process's memory while the
+    version is unchanged (the same object, so callers may key on it), else from the shared
+    cache, else built from the database and shared. Without a reachable shared cache, this
+    process's copy serves for CACHE_SECONDS."""
+    version = _shared_version()
+    hit = _local.get(name)
+    if hit is not None:
+        if version is not None and hit[0] == version:
+            return hit[2]
+        if version is None and hit[1] + CACHE_SECONDS > time.monotonic():
+            return hit[2]
+    key = f"search:{name}:{version}"
+    value = cache.get(key) if version is not None else None
+    if value is None:
+        value = build()
+        if version is not None:
+            cache.set(key, value, CACHE_SECONDS)
     with _lock:
-        _cache[name] = (time.monotonic() + CACHE_SECONDS, value)
+        _local[name] = (version, time.monotonic(), value)
     return value
 
 
 def clear_entity_cache() -> None:
+    """The vocabulary changed (bureaus, tiers, themes, documents): every process reads it anew."""
+    cache.delete(VERSION_KEY)
     with _lock:
-        _cache.clear()
+        _local.clear()
 
 
 def entity_map() -> dict[str, tuple[str, ...]]:

@@ -4,7 +4,10 @@ a floor)."""
 
 from __future__ import annotations
 
-import tomllib
+try:
+    import tomllib
+except ModuleNotFoundError:  # Python 3.10
+    import tomli as tomllib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path

@@ -7,7 +7,10 @@ tests/gold/README.md for the format of each fact type.
 
 from __future__ import annotations
 
-import tomllib
+try:
+    import tomllib
+except ModuleNotFoundError:  # Python 3.10
+    import tomli as tomllib
 from pathlib import Path
 
 from .registry import GoldDocument

@@ -65,7 +65,7 @@ def poisoned(charlie, measure):
 
 
 def test_a_formula_title_goes_out_inert_in_the_list_csv(poisoned):
-    rows = read(APIClient().get("/api/v1/measures/", {"format": "csv", "number": 16}).content)
+    rows = read(APIClient().get("/api/v1/measures/", {"format": "csv", "number": "16"}).content)
     assert rows[0]["title"] == "'" + EVIL
     assert rows[0]["body"] == "'@cmd|' /C calc'!A0"
     assert rows[0]["targets"] == "'+企业 5家"
@@ -75,7 +75,9 @@ def test_a_formula_goes_out_inert_in_the_detail_csv_and_the_targets_list(poisone
     api = APIClient()
     detail = read(api.get(f"/api/v1/measures/{poisoned.pk}/", {"format": "csv"}).content)
     assert detail[0]["title"] == "'" + EVIL
-    targets = read(api.get("/api/v1/targets/", {"format": "csv", "measure": poisoned.pk}).content)
+    targets = read(
+        api.get("/api/v1/targets/", {"format": "csv", "measure": str(poisoned.pk)}).content
+    )
     assert [(t["subject"], t["text"]) for t in targets] == [("'+企业", "'-到2028年")]
 
 
@@ -114,7 +116,7 @@ def test_the_json_is_not_altered(poisoned):
 def test_each_list_csv_has_the_columns_of_its_export_table(resource, key):
     """One row per record, the same header as the zip's table of the same name."""
     api = APIClient()
-    listed = api.get(f"/api/v1/{resource}/", {"format": "csv", "page_size": 200}).content
+    listed = api.get(f"/api/v1/{resource}/", {"format": "csv", "page_size": "200"}).content
     archive = zipfile.ZipFile(io.BytesIO(api.get("/api/v1/export/").content))
     exported = archive.read(f"{resource}.csv")
     header = next(csv.reader(io.StringIO(listed.decode("utf-8-sig"))))

@@ -31,7 +31,8 @@ def _answers(port: int) -> bool:
 
 class RedisServer:
     def __init__(self, port: int):
-        self.port, self.process = port, None
+        self.port = port
+        self.process: subprocess.Popen | None = None
 
     def start(self) -> None:
         self.process = subprocess.Popen(
