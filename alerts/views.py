@@ -12,6 +12,8 @@ from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_safe
 
+from portal.client import client_ip
+
 from .forms import SignupForm
 from .matching import profile_from, profile_of
 from .services import (
@@ -20,15 +22,6 @@ from .services import (
     subscription_confirm,
     subscription_request,
 )
-
-
-def client_address(request: HttpRequest) -> str:
-    """The client as the nearest trusted proxy saw it (NUM_PROXIES in front of the app)."""
-    proxies = settings.NUM_PROXIES
-    forwarded = [a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
-    if proxies and len(forwarded) >= proxies and forwarded[-proxies]:
-        return forwarded[-proxies]
-    return request.META.get("REMOTE_ADDR", "")
 
 
 @require_http_methods(["GET", "POST"])
@@ -46,7 +39,7 @@ def signup(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and profile is not None and form.is_valid():
         try:
             subscription_request(
-                profile=profile, email=form.cleaned_data["email"], client=client_address(request)
+                profile=profile, email=form.cleaned_data["email"], client=client_ip(request)
             )
         except TooManySignups:
             problems, status = ["申请过于频繁，请一小时后再试。"], 429

@@ -126,8 +126,8 @@ LOGIN_REDIRECT_URL = "/staff/"  # where staff work; `next` still wins
 LOGOUT_REDIRECT_URL = "/"
 
 # The client's address: X-Forwarded-For is believed only as far as this many proxies of ours
-# in front of the app append to it (0: the address the connection comes from). API throttling and
-# the login lockout both read it through portal.client.client_ip.
+# in front of the app append to it (0: the address the connection comes from). API throttling,
+# the login lockout and alert sign-up limits all read it through portal.client.client_ip.
 TRUSTED_PROXY_COUNT = envint("TRUSTED_PROXY_COUNT", 0)
 if TRUSTED_PROXY_COUNT < 0:
     raise ImproperlyConfigured("TRUSTED_PROXY_COUNT must be 0 or more")
@@ -276,12 +276,8 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "专精特新政策知
 SERVER_EMAIL = os.environ.get("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
 # Links in emails (sent by a cron job, with no request to take the host from).
 SITE_URL = os.environ.get("SITE_URL") or (
-    "http://127.0.0.1:8000"
-    if (DEBUG or TESTING)
-    else (f"https://{ALLOWED_HOSTS[0]}" if ALLOWED_HOSTS else "")
+    "http://127.0.0.1:8000" if DEBUG else (f"https://{ALLOWED_HOSTS[0]}" if ALLOWED_HOSTS else "")
 )
-# Proxies in front of the app that append to X-Forwarded-For (for per-client sign-up limits).
-NUM_PROXIES = envint("NUM_PROXIES", 0)
 ALERTS_CONFIRM_DAYS = envint("ALERTS_CONFIRM_DAYS", 7)
 ALERTS_SIGNUPS_PER_ADDRESS_PER_DAY = envint("ALERTS_SIGNUPS_PER_ADDRESS_PER_DAY", 5)
 ALERTS_SIGNUPS_PER_CLIENT_PER_HOUR = envint("ALERTS_SIGNUPS_PER_CLIENT_PER_HOUR", 20)

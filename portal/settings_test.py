@@ -24,5 +24,7 @@ REST_FRAMEWORK = {
 }
 # Tests change rows behind the ORM's back; the measures-list cache would hide that.
 API_CACHE_SECONDS = 0
+# Links in alert emails.
+SITE_URL = "http://127.0.0.1:8000"
 # Fast hashing: the suite creates users in many tests.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
