@@ -14,10 +14,7 @@ With needs picked, only measures meeting at least one of them are listed.
 
 from __future__ import annotations
 
-try:
-    import tomllib
-except ModuleNotFoundError:  # Python 3.10
-    import tomli as tomllib
+import sys
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
@@ -28,6 +25,11 @@ from ingest.vocab import INDUSTRIES_FILE
 from policies.models import Measure, Theme
 
 from .models import EnterpriseTier
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # Python 3.10
+    import tomli as tomllib
 
 # What a measure says when it addresses the city's industrial chains as a whole.
 CHAIN_WORDS = ("965",)

@@ -6,16 +6,17 @@ Loaded from TOML data files so the parsers stay pure and the lists are edited wi
 from __future__ import annotations
 
 import re
-
-try:
-    import tomllib
-except ModuleNotFoundError:  # Python 3.10
-    import tomli as tomllib
+import sys
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
 from .text import strip_quotes
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # Python 3.10
+    import tomli as tomllib
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 BUREAUS_FILE = DATA_DIR / "bureaus.toml"

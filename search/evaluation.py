@@ -4,15 +4,17 @@ a floor)."""
 
 from __future__ import annotations
 
-try:
-    import tomllib
-except ModuleNotFoundError:  # Python 3.10
-    import tomli as tomllib
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.conf import settings
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # Python 3.10
+    import tomli as tomllib
 
 QUERIES_FILE = Path(settings.BASE_DIR) / "tests" / "search_queries.toml"
 MRR_DEPTH = 10  # a first relevant result below this rank counts as not found

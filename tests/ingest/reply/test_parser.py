@@ -4,13 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import sys
 from decimal import Decimal
 from pathlib import Path
-
-try:
-    import tomllib
-except ModuleNotFoundError:  # Python 3.10
-    import tomli as tomllib
 
 import pytest
 
@@ -19,6 +15,11 @@ from ingest.evaluation.reply import walk
 from ingest.reply.parser import parse_reply
 from ingest.text import CJK, clean_lines
 from ingest.types import ParsedReply, ParsedSection
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # Python 3.10
+    import tomli as tomllib
 
 FIXTURES = Path(__file__).resolve().parents[3] / "fixtures"
 VARIANTS_DIR = Path(__file__).resolve().parent / "documents"
