@@ -20,6 +20,7 @@ from django.db import connection, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 from django.http import HttpResponse
+from rest_framework import mixins
 from rest_framework.renderers import JSONRenderer
 
 from policies.models import Bureau, Measure, Responsibility, Target
@@ -69,7 +70,7 @@ def forget_measures_version(**kwargs) -> None:
     transaction.on_commit(lambda: cache.delete(VERSION_KEY))
 
 
-class CachedJSONListMixin:
+class CachedJSONListMixin(mixins.ListModelMixin):
     """`list()` answers JSON from the cache when the data version is unchanged."""
 
     cache_prefix = "api-list"

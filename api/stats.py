@@ -11,7 +11,7 @@ from policies.models import Bureau, Responsibility, Target, Theme
 
 from . import serializers
 from .filters import StableOrderingFilter, bureaus_named
-from .pagination import check_page_parameters
+from .pagination import PageNumberPagination, check_page_parameters
 
 
 class StatsView(generics.ListAPIView):
@@ -24,7 +24,9 @@ class StatsView(generics.ListAPIView):
         if self.request.accepted_renderer.format == "csv":
             check_page_parameters(self.request)
             return None
-        self.paginator.page_size = self.paginator.max_page_size
+        paginator = self.paginator
+        assert isinstance(paginator, PageNumberPagination)
+        paginator.page_size = paginator.max_page_size
         return super().paginate_queryset(queryset)
 
 

@@ -187,10 +187,10 @@ def main() -> int:
             label: sorted(rs, key=lambda r: r["rps"])[len(rs) // 2] for label, rs in runs.items()
         }
     finally:
-        for server in servers:
-            server.send_signal(signal.SIGTERM)
-        for server in servers:
-            server.wait(timeout=30)
+        for process in servers:
+            process.send_signal(signal.SIGTERM)
+        for process in servers:
+            process.wait(timeout=30)
 
     print(
         f"gunicorn {args.workers} sync workers, wrk 2 threads × {args.connections} connections, "

@@ -245,7 +245,7 @@ def main() -> int:
             drop_database(url)
         return 0
     print(
-        f"{len(queries)} queries (tests/search_queries.toml), PostgreSQL {connection.pg_version // 10000}"
+        f"{len(queries)} queries (tests/search_queries.toml), PostgreSQL {getattr(connection, 'pg_version', 0) // 10000}"
     )
     print(f"segmentation: {segmentation_throughput():,.0f} characters/s (index tokens, cold cache)")
     print()

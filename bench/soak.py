@@ -250,7 +250,7 @@ def main() -> int:
         [*manage, "shell", "-c",
          "from policies.models import Measure; print(*Measure.objects.values_list('pk', flat=True))"],
         env=env, check=True, cwd=ROOT, capture_output=True, text=True,
-    ).stdout.split()  # fmt: skip
+    ).stdout.strip().splitlines()[-1].split()  # fmt: skip
     measure_ids = [int(i) for i in ids]
 
     redis = start_redis(redis_port)
