@@ -53,7 +53,9 @@ def kill_first_measure_query(monkeypatch):
         if in_server and not killed and "policies_measure" in sql:
             pid = self.db.connection.info.backend_pid
             with psycopg.connect(dsn, autocommit=True) as admin:
-                admin.execute("SELECT pg_terminate_backend(%s)", [pid])
+                # Wait (up to 5 s) until the backend is gone, so the next query meets a dead
+                # connection rather than racing the signal.
+                admin.execute("SELECT pg_terminate_backend(%s, 5000)", [pid])
             killed.append(pid)
         return real_execute(self, sql, params)
 
