@@ -8,7 +8,7 @@ at once on every app server; CACHE_SECONDS only bounds how stale a cache without
 
 from __future__ import annotations
 
-import tomllib
+import sys
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -17,6 +17,11 @@ from django.core.cache import cache as shared_cache
 from django.db import transaction
 
 from search.segmentation import squash
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # Python 3.10
+    import tomli as tomllib
 
 RELATED_FILE = Path(__file__).resolve().parent / "data" / "related_words.toml"
 CACHE_KEY = "search:related-words:rows:v1"
