@@ -239,6 +239,8 @@ def main() -> int:
     manage = [sys.executable, str(ROOT / "manage.py")]
     quiet: dict[str, Any] = {"env": env, "check": True, "cwd": ROOT, "stdout": subprocess.DEVNULL}
     subprocess.run([*manage, "migrate", "-v0"], **quiet)
+    # DEBUG off serves hashed static files from the manifest, as in production.
+    subprocess.run([*manage, "collectstatic", "--no-input", "-v0"], **quiet)
     subprocess.run([*manage, "ingest"], **quiet)
     subprocess.run([*manage, "createsuperuser", "--no-input", "--username", "soak",
                     "--email", "soak@example.org"], **quiet)  # fmt: skip
