@@ -75,6 +75,7 @@ class Table:
     name: str
     columns: list[tuple[str, str]] = field(default_factory=list)  # (column, meaning)
     rows: list[dict] = field(default_factory=list)
+    fields: dict[str, serializers.Field] = field(default_factory=dict)  # how lists are labelled
 
 
 def _meaning(f: serializers.Field) -> str:
@@ -97,6 +98,7 @@ def _add(serializer, name: str, rows: list[dict], out: dict[str, Table], owner=N
     with the parent's key (`<name>_<field>`), recursively."""
     table = out.setdefault(name, Table(name))
     columns = renderers.serializer_columns(serializer)
+    table.fields.update(columns)
     if not table.columns:
         if owner is not None:
             table.columns.append((owner[0], owner[1]))
@@ -169,7 +171,7 @@ def export_zip(data: dict[str, list[dict]]) -> bytes:
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("README.md", readme(all_tables))
         for table in all_tables:
-            header, cells = renderers.table(table.rows, [c for c, _ in table.columns])
+            header, cells = renderers.table(table.rows, [c for c, _ in table.columns], table.fields)
             archive.writestr(f"{table.name}.csv", renderers.write_csv(header, cells))
     return buffer.getvalue()
 

@@ -68,7 +68,7 @@ def test_a_formula_title_goes_out_inert_in_the_list_csv(poisoned):
     rows = read(APIClient().get("/api/v1/measures/", {"format": "csv", "number": "16"}).content)
     assert rows[0]["title"] == "'" + EVIL
     assert rows[0]["body"] == "'@cmd|' /C calc'!A0"
-    assert rows[0]["targets"] == "'+企业 5家"
+    assert rows[0]["targets"] == "'-到2028年"
 
 
 def test_a_formula_goes_out_inert_in_the_detail_csv_and_the_targets_list(poisoned):
@@ -130,7 +130,7 @@ def test_each_list_csv_has_the_columns_of_its_export_table(resource, key):
 def test_list_fields_are_joined_and_nested_objects_named(measure):
     rows = read(APIClient().get("/api/v1/replies/", {"format": "csv"}).content)
     reply = next(r for r in rows if r["bureau.name"] == "武汉市经济和信息化局")
-    assert "支持企业创新，引领企业创新发展" in reply["sections"].split("；")
+    assert "支持企业创新，引领企业创新发展" in reply["sections"].split("; ")
     assert "小巨人" in reply["figures"]
     bureaus = read(APIClient().get("/api/v1/bureaus/", {"format": "csv", "q": "市经信局"}).content)
     assert bureaus[0]["name"] == "武汉市经济和信息化局"
