@@ -20,6 +20,31 @@ class ParsedTarget:
     per: str = ""  # "每条产业链": asked of each chain (park, district …), "" for the whole city
 
 
+BENEFIT_KINDS = (
+    "amount",  # a sum paid: "给予一次性奖励50万元", "最高补助100万元"
+    "rate",  # a share or rate: "按设备投资的10%给予补助", "担保费率不超过1%"
+    "threshold",  # a figure one must reach to qualify: "设备投资额门槛调整为500万元"
+    "waiver",  # a charge waived or reduced: "3年租金免缴", "不增收土地出让金", "减免一定使用费"
+    "discount",  # a price cut: "租金7折优惠"
+    "support",  # support, a reward or subsidy of no stated amount: "给予相应支持"
+    "service",  # a service given: "提供知识产权服务"
+    "priority",  # precedence or a fast track: "优先受理", "快速审查", "即来即报"
+    "eligibility",  # a route opened to those who qualify: "可直接申报高级职称"
+)
+
+
+@dataclass
+class ParsedBenefit:
+    """What a measure gives, and to whom, as one line of its text (ingest/policy/benefits.py)."""
+
+    kind: str  # one of BENEFIT_KINDS
+    text: str  # the source slice that states it, e.g. "对引进的其他全日制大学生给予租金7折优惠"
+    recipient: str = ""  # who qualifies, as written after 对/为: "引进的其他全日制大学生"
+    quantity: Decimal | None = None  # 7 for 7折, 100 for 100万元; None when no figure is stated
+    unit: str = ""  # "万元", "%", "年" (of a waiver), "折"
+    qualifier: str = ""  # 最高, 不高于, 以上 …: see ingest/qualifiers.py
+
+
 @dataclass
 class ParsedMeasure:
     number: int
@@ -30,6 +55,7 @@ class ParsedMeasure:
     tiers: list[str] = field(default_factory=list)  # tier slugs, in order of first mention
     themes: list[str] = field(default_factory=list)  # theme slugs
     targets: list[ParsedTarget] = field(default_factory=list)
+    benefits: list[ParsedBenefit] = field(default_factory=list)
 
 
 @dataclass

@@ -34,6 +34,7 @@ from ..references import repealed_references
 from ..text import clean_lines, paragraphs
 from ..types import ParsedChapter, ParsedMeasure, ParsedPolicy
 from ..vocab import find_themes, find_tiers
+from .benefits import extract_benefits
 from .targets import extract_targets
 
 CHAPTER_RE = re.compile(r"^(?P<num>[一二三四五六七八九十]{1,3})、\s*(?P<title>.*)$")
@@ -144,6 +145,7 @@ class _MeasureDraft:
             tiers=find_tiers(searched),
             themes=find_themes(searched),
             targets=extract_targets(body),
+            benefits=extract_benefits(body),
         )
 
 
