@@ -6,6 +6,8 @@ from django.contrib import admin
 from .models import Subscription
 from .services import keyed_hash, mask_email, normalise_email
 
+SHOWN = ("masked_email", "kind", "label", "query", "created_at", "confirmed_at")
+
 
 @admin.register(Subscription)
 class SubscriptionAdmin(admin.ModelAdmin):
@@ -13,8 +15,8 @@ class SubscriptionAdmin(admin.ModelAdmin):
     list_filter = ["kind", ("confirmed_at", admin.EmptyFieldListFilter)]
     search_fields = ["label"]
     search_help_text = "按条件说明搜索，或输入完整的邮箱地址查找该邮箱的订阅"
-    fields = ["masked_email", "kind", "label", "query", "created_at", "confirmed_at"]
-    readonly_fields = fields + ["last_sent_at", "sent_count"]
+    fields = SHOWN
+    readonly_fields = (*SHOWN, "last_sent_at", "sent_count")
 
     @admin.display(description="电子邮箱")
     def masked_email(self, obj: Subscription) -> str:

@@ -16,7 +16,7 @@ from ingest.errors import IngestError, IngestForbidden
 from ingest.formats import ACCEPTED
 from ingest.models import IngestRun
 from ingest.parse import KINDS
-from ingest.service import Source, ingest_sources
+from ingest.service import FileReport, Source, ingest_sources
 
 from .schema import ERROR
 
@@ -51,8 +51,10 @@ class DocumentTextSerializer(_Corrections):
 class PlanItemSerializer(serializers.Serializer):
     what = serializers.CharField()
     key = serializers.CharField()
-    label = serializers.CharField()
-    fields = serializers.ListField(child=serializers.CharField(), required=False)
+    # DRF's metaclass takes declared fields off the class, so these names do not shadow
+    # Field.label and Serializer.fields at run time; the stubs cannot see that.
+    label = serializers.CharField()  # type: ignore[assignment]
+    fields = serializers.ListField(child=serializers.CharField(), required=False)  # type: ignore[assignment]
     reason = serializers.CharField(required=False)
 
 
@@ -122,7 +124,7 @@ class DocumentIngestMixin:
                 return _refusal(
                     _size_message(upload.size), status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
                 )
-            form = DocumentUploadSerializer(data=request.data)
+            form: _Corrections = DocumentUploadSerializer(data=request.data)
         else:
             form = DocumentTextSerializer(data=request.data)
         if not form.is_valid():
@@ -172,7 +174,7 @@ def _refusal(detail: str, code: int) -> Response:
     return Response({"detail": detail}, status=code)
 
 
-def _outcome(result, dry_run: bool) -> dict:
+def _outcome(result: FileReport, dry_run: bool) -> dict:
     run = result.run
     document = run.document
     url = None

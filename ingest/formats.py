@@ -85,9 +85,10 @@ def extract_text(name: str, data: bytes) -> tuple[str, str]:
 def html_text(data: bytes) -> str:
     """The main text of a saved web page, without the site's navigation, menus and footer."""
     import trafilatura
+    from trafilatura.settings import Document
 
     html = _decode_html(data)
-    result = trafilatura.bare_extraction(
+    extracted = trafilatura.bare_extraction(
         html,
         include_comments=False,
         include_tables=True,
@@ -96,6 +97,8 @@ def html_text(data: bytes) -> str:
         favor_recall=True,
         with_metadata=True,
     )
+    # A Document, or None when nothing was found (a dict only with as_dict=True).
+    result = extracted if isinstance(extracted, Document) else None
     text = (result.text if result is not None else "") or ""
     title = (result.title if result is not None else "") or ""
     # Publishing sites put the document's own title in the page's heading, which the article

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.conf import settings
 
@@ -43,15 +45,15 @@ class CorrectionsForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
+        bureau, kind = self.fields["bureau"], self.fields["kind"]
+        assert isinstance(bureau, forms.ModelChoiceField) and isinstance(kind, forms.ChoiceField)
         if user.is_superuser:
-            self.fields["bureau"].queryset = Bureau.objects.order_by("name")
+            bureau.queryset = Bureau.objects.order_by("name")
         else:
             # Bureau staff upload replies in their own bureau's name.
-            self.fields["bureau"].queryset = Bureau.objects.filter(memberships__user=user).order_by(
-                "name"
-            )
+            bureau.queryset = Bureau.objects.filter(memberships__user=user).order_by("name")
             del self.fields["allow_removals"]
-            self.fields["kind"].choices = [("", "提案/建议答复")]
+            kind.choices = [("", "提案/建议答复")]
 
     def corrections(self) -> dict:
         data = self.cleaned_data
@@ -85,8 +87,9 @@ class UploadForm(CorrectionsForm):
 
     field_order = ["file", "text", "name"]
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         upload, text = data.get("file"), data.get("text") or ""
         if bool(upload) == bool(text.strip()):
             raise forms.ValidationError("请上传一个文件，或粘贴全文（二选一）。")

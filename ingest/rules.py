@@ -186,7 +186,8 @@ def removals(plan: DocumentPlan) -> str:
 
 def _ranges(numbers: list[int]) -> str:
     numbers = sorted(numbers)
-    out, start = [], numbers[0]
+    out: list[str] = []
+    start: int | None = numbers[0]  # None once past the last number
     for prev, cur in zip(numbers, [*numbers[1:], None], strict=True):
         if cur != prev + 1:
             out.append(f"{start}–{prev}" if prev != start else str(start))

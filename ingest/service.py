@@ -67,11 +67,11 @@ class FileReport:
     kind: str  # "measures" or "reply"
     status: str  # created, updated, unchanged, duplicate, planned
     summary: str
+    run: IngestRun  # the file's log row
     conflicts: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     plan: DocumentPlan | None = None
     message: str = ""
-    run: IngestRun | None = None
 
 
 @dataclass
@@ -100,6 +100,20 @@ class _File:
     parsed: ParsedPolicy | ParsedReply | None = None
     plan: DocumentPlan | None = None
     duplicate_of: str = ""
+
+    @property
+    def parsed_text(self) -> ParsedPolicy | ParsedReply:
+        """What the parser made of the file; every file is parsed before any is planned."""
+        if self.parsed is None:
+            raise AssertionError(f"{self.source.name} is planned before it is parsed")
+        return self.parsed
+
+    @property
+    def planned(self) -> DocumentPlan:
+        """The file's plan; every file is planned before any is applied or reported."""
+        if self.plan is None:
+            raise AssertionError(f"{self.source.name} is applied before it is planned")
+        return self.plan
 
 
 # --- read ----------------------------------------------------------------------------------------
@@ -149,7 +163,7 @@ def ingest_sources(
     """
     corrections = {k: v for k, v in (corrections or {}).items() if v not in (None, "")}
     files = [
-        _File(s, (runs[i] if runs else None) or IngestRun(via=via, user=user, started_at=None))
+        _File(s, (runs[i] if runs else None) or IngestRun(via=via, user=user))
         for i, s in enumerate(sources)
     ]
     for f in files:
@@ -339,7 +353,7 @@ def plan_document(name: str, data: bytes, parsed: ParsedPolicy | ParsedReply) ->
 def _plan(f: _File, files: list[_File], user, allow_removals: bool) -> DocumentPlan:
     name = f.source.name
     try:
-        f.plan = plan = plan_document(name, f.source.data, f.parsed)
+        f.plan = plan = plan_document(name, f.source.data, f.parsed_text)
         f.duplicate_of = _held_as(f, files)
         if f.duplicate_of:
             plan.action = "duplicate"
@@ -387,7 +401,7 @@ def _held_as(f: _File, files: list[_File]) -> str:
     if known is not None and known.document.source_file != name:
         return known.document.source_file
     same_parse = (
-        PolicyDocument.objects.filter(fingerprint=parsed_fingerprint(f.parsed))
+        PolicyDocument.objects.filter(fingerprint=parsed_fingerprint(f.parsed_text))
         .exclude(source_file=name)
         .exclude(source_file="")
         .first()
@@ -399,7 +413,7 @@ def _apply(files: list[_File]) -> IngestReport:
     report = IngestReport()
     report.vocabulary_changes = sync_vocabulary()
     for f in files:
-        plan = f.plan
+        plan = f.planned
         if plan.action == "duplicate":
             continue
         try:
@@ -432,7 +446,7 @@ def _apply(files: list[_File]) -> IngestReport:
 def _report(files: list[_File], *, dry_run: bool) -> IngestReport:
     report = IngestReport(dry_run=dry_run)
     for f in files:
-        plan = f.plan
+        plan = f.planned
         status = {"create": "created", "update": "updated"}.get(plan.action, plan.action)
         message = ""
         if f.duplicate_of:
@@ -478,7 +492,7 @@ def _storage_name(name: str) -> str:
 
 def _record(files: list[_File], report: IngestReport, keep_originals: bool) -> None:
     for f, fr in zip(files, report.files, strict=True):
-        run, plan = f.run, f.plan
+        run, plan = f.run, f.planned
         run.outcome = {
             "created": IngestRun.Outcome.CREATED,
             "updated": IngestRun.Outcome.UPDATED,
@@ -525,7 +539,9 @@ def plan_digest(plan: dict) -> str:
     return hashlib.sha256(payload.encode()).hexdigest()[:16]
 
 
-def replan_run(run: IngestRun, *, user, allow_removals: bool = False, corrections=None):
+def replan_run(
+    run: IngestRun, *, user, allow_removals: bool = False, corrections=None
+) -> IngestReport:
     """Plan a stored upload again (with new corrections); writes nothing but the log row."""
     with run.original.open("rb") as fh:
         data = fh.read()
@@ -541,7 +557,9 @@ def replan_run(run: IngestRun, *, user, allow_removals: bool = False, correction
     )
 
 
-def confirm_run(run: IngestRun, *, user, digest: str = "", allow_removals: bool = False):
+def confirm_run(
+    run: IngestRun, *, user, digest: str = "", allow_removals: bool = False
+) -> IngestReport:
     """Apply an upload planned earlier, from its stored original and with its corrections.
     With `digest`, the plan must still be the one shown (else IngestError, nothing written)."""
     if run.outcome != IngestRun.Outcome.PLANNED or not run.original:

@@ -11,15 +11,17 @@ _CJK_RE = re.compile(f"[{CJK}]")
 # Punctuation that ends a paragraph; a paragraph ending in anything else was cut by a page break.
 SENTENCE_END = "。！？；：”）》」』…"
 _HALF_TO_FULL = {",": "，", ";": "；", ":": "：", "?": "？", "!": "！", "(": "（", ")": "）"}
-_FULLWIDTH_ALNUM = {
-    **{chr(0xFF10 + i): str(i) for i in range(10)},
-    **{chr(0xFF21 + i): chr(0x41 + i) for i in range(26)},
-    **{chr(0xFF41 + i): chr(0x61 + i) for i in range(26)},
-    "\u3000": " ",
-    "\xa0": " ",
-    "％": "%",
-    "．": ".",
-}
+_FULLWIDTH_ALNUM = str.maketrans(
+    {
+        **{chr(0xFF10 + i): str(i) for i in range(10)},
+        **{chr(0xFF21 + i): chr(0x41 + i) for i in range(26)},
+        **{chr(0xFF41 + i): chr(0x61 + i) for i in range(26)},
+        "\u3000": " ",
+        "\xa0": " ",
+        "％": "%",
+        "．": ".",
+    }
+)
 _LAYOUT_NOISE = re.compile(r"^\s*(今天是[:：].*|\*+|-{3,}|第\s*\d+\s*页.*|[-—]\s*\d+\s*[-—])\s*$")
 
 
@@ -48,7 +50,7 @@ def decode_bytes(data: bytes) -> str:
 
 def normalize_line(line: str) -> str:
     """One line of source text made canonical without changing what it says."""
-    line = line.translate(str.maketrans(_FULLWIDTH_ALNUM))
+    line = line.translate(_FULLWIDTH_ALNUM)
     line = line.replace("**", "")
     line = re.sub(r"[ \t]+", " ", line).strip()
     # A space between two CJK characters is a layout artefact (a title broken over two lines).

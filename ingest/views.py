@@ -159,7 +159,7 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_safe
 @login_required
-def run_original(request: HttpRequest, pk: int) -> HttpResponse:
+def run_original(request: HttpRequest, pk: int) -> HttpResponse | FileResponse:
     """The original file as it was taken in (staff only; media is never served publicly)."""
     if not user_is_staff(request.user):
         return _forbidden(request)

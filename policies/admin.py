@@ -33,6 +33,9 @@ class BureauAdmin(SimpleHistoryAdmin):
     readonly_fields = [*CONTACT_FIELDS, "version"]
 
 
+CITATION_FIELDS = ("citing", "part", "measure", "section", "relation", "written_as", "title")
+
+
 class CitedByInline(admin.TabularInline):
     """Who cites the document: rebuilt by every ingest from the texts, so shown, not edited."""
 
@@ -40,8 +43,8 @@ class CitedByInline(admin.TabularInline):
     fk_name = "cited"
     extra = 0
     can_delete = False
-    fields = ["citing", "part", "measure", "section", "relation", "written_as", "title"]
-    readonly_fields = fields
+    fields = CITATION_FIELDS
+    readonly_fields = CITATION_FIELDS
     verbose_name_plural = "被以下内容引用"
 
     def has_add_permission(self, request, obj=None):

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.contrib import admin
 
 from .guide import GUIDE_FIELDS
 from .history import TARGET_KEYS
@@ -29,7 +30,8 @@ class MeasureAdminForm(forms.ModelForm):
             self.fields["expected_version"].initial = self.instance.version
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         expected = cleaned.get("expected_version")
         if self.instance.pk and expected is not None:
             current = Measure.objects.filter(pk=self.instance.pk).values_list("version", flat=True)
@@ -41,7 +43,7 @@ class MeasureAdminForm(forms.ModelForm):
         return cleaned
 
 
-class ServiceEditAdminMixin:
+class ServiceEditAdminMixin(admin.ModelAdmin):
     """For existing measures: collect the form and inlines into `data` and call the service
     instead of saving them directly (new measures are created as usual)."""
 

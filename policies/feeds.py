@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
@@ -41,6 +42,13 @@ class TextSummaryAtom1Feed(Atom1Feed):
             handler.addQuickElement("summary", item["description"], {"type": "text"})
 
 
+@dataclass
+class _DatedHit(search_engine.Hit):
+    """A search hit with the date Atom wants for its entry."""
+
+    updated: dt.datetime | None = None
+
+
 class _Feed(Feed):
     """Items may be measures, replies, reply sections or search hits."""
 
@@ -72,7 +80,7 @@ class _Feed(Feed):
             return _reply_date(item.reply)
         if isinstance(item, Reply):
             return _reply_date(item)
-        return getattr(item, "updated", None)
+        return item.updated if isinstance(item, _DatedHit) else None
 
 
 class BureauFeed(_Feed):
@@ -166,13 +174,8 @@ class SearchFeed(_Feed):
         )
         replies = {s.pk: _reply_date(s.reply) for s in sections}
         now = timezone.now()
-        for hit in hits:
-            found = (
-                measures
-                if hit.type == "measure"
-                else replies
-                if hit.type == "reply_section"
-                else {}
-            )
-            hit.updated = found.get(hit.id) or now
-        return hits
+        dates = {"measure": measures, "reply_section": replies}
+        return [
+            _DatedHit(**vars(hit), updated=dates.get(hit.type, {}).get(hit.id) or now)
+            for hit in hits
+        ]

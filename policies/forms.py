@@ -6,15 +6,17 @@ Django's own messages are in Chinese because LANGUAGE_CODE is zh-hans.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
+from django.forms.formsets import DELETION_FIELD_NAME
 
 from enterprises.models import EnterpriseTier
 
 from .contacts import CONTACT_FIELDS
 from .guide import GUIDE_FIELDS
 from .history import TARGET_KEYS, live_state
+from .meta import form_field
 from .models import Bureau, Measure, Responsibility, Target, Theme
 from .validators import validate_phone
 
@@ -29,7 +31,7 @@ class ChineseForm(forms.Form):
 
 
 def _model_field(name: str, **kwargs) -> forms.Field:
-    return Measure._meta.get_field(name).formfield(**kwargs)
+    return form_field(Measure, name, **kwargs)
 
 
 class MeasureForm(ChineseForm):
@@ -98,14 +100,18 @@ class _Formset(forms.BaseFormSet):
     def rows(self) -> list[dict[str, Any]]:
         """The rows kept: neither deleted nor left blank."""
         return [
-            {k: v for k, v in form.cleaned_data.items() if k != "DELETE"}
+            {k: v for k, v in form.cleaned_data.items() if k != DELETION_FIELD_NAME}
             for form in self.forms
             if form.has_changed() or form.initial
-            if not self._should_delete_form(form)
+            if not form.cleaned_data.get(DELETION_FIELD_NAME, False)
         ]
 
 
-TargetFormSet = forms.formset_factory(TargetForm, formset=_Formset, extra=1, can_delete=True)
+# formset_factory returns a subclass of `formset`; the stubs type it as BaseFormSet.
+TargetFormSet = cast(
+    type[_Formset],
+    forms.formset_factory(TargetForm, formset=_Formset, extra=1, can_delete=True),
+)
 
 
 class _ResponsibilityFormSet(_Formset):
@@ -120,8 +126,11 @@ class _ResponsibilityFormSet(_Formset):
             raise forms.ValidationError("同一单位不能重复列出。")
 
 
-ResponsibilityFormSet = forms.formset_factory(
-    ResponsibilityForm, formset=_ResponsibilityFormSet, extra=1, can_delete=True
+ResponsibilityFormSet = cast(
+    type[_ResponsibilityFormSet],
+    forms.formset_factory(
+        ResponsibilityForm, formset=_ResponsibilityFormSet, extra=1, can_delete=True
+    ),
 )
 
 

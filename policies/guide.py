@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from .meta import field_label
 from .models import Measure
 
 NOT_PROVIDED = "暂未提供"
@@ -34,9 +35,7 @@ def guide_filled(measure: Measure) -> int:
 def guide_missing(measure: Measure) -> list[str]:
     """The labels of the fields still to fill in, in the guide's order."""
     return [
-        str(Measure._meta.get_field(name).verbose_name)
-        for name in GUIDE_FIELDS
-        if not getattr(measure, name).strip()
+        field_label(Measure, name) for name in GUIDE_FIELDS if not getattr(measure, name).strip()
     ]
 
 
@@ -90,10 +89,7 @@ def guide_provided(measure: Measure) -> bool:
 
 def guide_items(measure: Measure) -> list[tuple[str, str]]:
     """(label, value) pairs; value is '' where staff have not filled the field in yet."""
-    return [
-        (str(Measure._meta.get_field(name).verbose_name), getattr(measure, name).strip())
-        for name in GUIDE_FIELDS
-    ]
+    return [(field_label(Measure, name), getattr(measure, name).strip()) for name in GUIDE_FIELDS]
 
 
 def measure_guide(measure: Measure) -> dict[str, Any]:

@@ -16,6 +16,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
+from django.db import models
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from simple_history.models import HistoricalRecords
@@ -23,18 +24,25 @@ from simple_history.models import HistoricalRecords
 from enterprises.models import EnterpriseTier
 
 from .guide import GUIDE_FIELDS
+from .meta import field_label
 from .models import Bureau, Measure, Responsibility, Target, Theme
 
 TEXT_FIELDS = ("title", "body", *GUIDE_FIELDS)
 TARGET_KEYS = ("subject", "tier", "quantity", "unit", "year", "kind", "comparator", "text", "per")
 LABELS: dict[str, str] = {
-    **{name: str(Measure._meta.get_field(name).verbose_name) for name in TEXT_FIELDS},
+    **{name: field_label(Measure, name) for name in TEXT_FIELDS},
     "bureaus": "责任单位",
     "tiers": "适用企业",
     "themes": "主题",
     "targets": "目标",
 }
 ROLE_NAMES = dict(Responsibility.Role.choices)
+
+
+def attribute_to(instance: models.Model, user: Any) -> None:
+    """Make `user` the author of the next history record of `instance` (simple-history reads
+    `_history_user`, its documented hook, which the stubs do not declare)."""
+    instance._history_user = user  # type: ignore[attr-defined]
 
 
 def _quantity(value: Any) -> str:
@@ -63,7 +71,7 @@ def live_state(measure: Measure) -> dict[str, Any]:
     state["themes"] = sorted(measure.themes.values_list("slug", flat=True))
     targets = measure.targets.select_related("tier").order_by("order", "pk")
     state["targets"] = [
-        _target_state(t, {t.tier_id: t.tier.slug} if t.tier else {}) for t in targets
+        _target_state(t, {t.tier.pk: t.tier.slug} if t.tier else {}) for t in targets
     ]
     state["bureaus"] = [
         {"bureau": r.bureau_id, "role": r.role} for r in measure.responsibilities.order_by("order")
@@ -186,7 +194,7 @@ class Names:
     def tier(self, slug: str | None) -> str:
         if self._tiers is None:
             self._tiers = dict(EnterpriseTier.objects.values_list("slug", "name"))
-        return self._tiers.get(slug, slug or "")
+        return self._tiers.get(slug, slug) if slug is not None else ""
 
     def theme(self, slug: str) -> str:
         if self._themes is None:
@@ -238,7 +246,7 @@ class Change:
 
 def inline_diff(old: str, new: str) -> SafeString:
     """Character-level diff (Chinese has no spaces to split words on); every piece escaped."""
-    parts = []
+    parts: list[str] = []
     matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
     for op, i1, i2, j1, j2 in matcher.get_opcodes():
         if op == "equal":
@@ -257,7 +265,7 @@ def diff_states(old: dict[str, Any] | None, new: dict[str, Any], names: Names) -
     after = display(new, names)
     changes = []
     for key, label in LABELS.items():
-        was = before[key] if before is not None else ("" if key in TEXT_FIELDS else [])
+        was: Any = before[key] if before is not None else ("" if key in TEXT_FIELDS else [])
         now = after[key]
         if was == now:
             continue

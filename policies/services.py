@@ -7,14 +7,14 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import QuerySet
 from django.utils import timezone
 
 from enterprises.models import EnterpriseTier
 
 from .guide import GUIDE_FIELDS
-from .history import TARGET_KEYS, live_state, state_at
-from .models import Bureau, Measure, Responsibility, Target, Theme
+from .history import TARGET_KEYS, attribute_to, live_state, state_at
+from .meta import field_label
+from .models import Bureau, Measure, MeasureQuerySet, Responsibility, Target, Theme
 
 EDITABLE_FIELDS = ("title", "body", *GUIDE_FIELDS)
 # Keys `data` may carry; anything else is ignored so callers can pass a whole form or payload.
@@ -43,7 +43,7 @@ def user_can_change_bureaus(user) -> bool:
     return bool(user.is_authenticated and user.is_active and user.is_superuser)
 
 
-def editable_measures(user) -> QuerySet[Measure]:
+def editable_measures(user) -> MeasureQuerySet:
     """The measures `user` may edit (the staff workspace's list)."""
     if not user.is_authenticated or not user.is_active:
         return Measure.objects.none()
@@ -199,7 +199,7 @@ def _replace_responsibilities(measure: Measure, bureaus: list[tuple[int, str]], 
     old = list(measure.responsibilities.all())
     written_as = {r.bureau_id: r.written_as for r in old}
     for duty in old:
-        duty._history_user = user
+        attribute_to(duty, user)
         duty.delete()
     for order, (bureau_id, role) in enumerate(bureaus):
         duty = Responsibility(
@@ -209,7 +209,7 @@ def _replace_responsibilities(measure: Measure, bureaus: list[tuple[int, str]], 
             order=order,
             written_as=written_as.get(bureau_id, ""),
         )
-        duty._history_user = user
+        attribute_to(duty, user)
         duty.save()
 
 
@@ -270,18 +270,18 @@ def _sync_targets(measure: Measure, rows: list[dict[str, Any]], user) -> None:
         except ValidationError as exc:
             raise ValidationError({"targets": _target_errors(order, exc)}) from None
         if target.pk is None or before != {k: getattr(target, k) for k in before}:
-            target._history_user = user
+            attribute_to(target, user)
             target.save()
     for pk, target in existing.items():
         if pk not in kept:
-            target._history_user = user
+            attribute_to(target, user)
             target.delete()
 
 
 def _target_errors(order: int, exc: ValidationError) -> list[str]:
-    messages = []
+    messages: list[str] = []
     for name, errors in exc.message_dict.items():
-        label = str(Target._meta.get_field(name).verbose_name) if name != "__all__" else ""
+        label = field_label(Target, name) if name != "__all__" else ""
         prefix = f"{label}：" if label else ""
         messages.extend(f"第 {order} 项目标：{prefix}{e}" for e in errors)
     return messages

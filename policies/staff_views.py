@@ -27,6 +27,7 @@ from .history import (
     measure_versions,
     state_from_data,
 )
+from .meta import field_label
 from .models import Bureau, Measure
 from .reports import SearchReport, user_can_see_search_report
 from .services import (
@@ -55,10 +56,12 @@ def _editable(request: HttpRequest, pk: int) -> Measure | HttpResponse:
 @require_safe
 @login_required
 def workspace(request: HttpRequest) -> HttpResponse:
-    measures = list(editable_measures(request.user).for_list().order_by("document", "number"))
+    user = request.user
+    assert user.is_authenticated  # login_required
+    measures = list(editable_measures(user).for_list().order_by("document", "number"))
     # The gaps first: the guides with the fewest fields filled in, then in the document's order.
     measures.sort(key=guide_filled)
-    bureaus = [m.bureau for m in request.user.bureau_memberships.select_related("bureau")]
+    bureaus = [m.bureau for m in user.bureau_memberships.select_related("bureau")]
     shares = guide_shares(measures)
     if not request.user.is_superuser:
         shares = [s for s in shares if s.bureau in bureaus]
@@ -202,7 +205,7 @@ def _card_history(bureau: Bureau) -> list[dict]:
     entries, before = [], None
     for record in records:
         changes = [
-            (str(Bureau._meta.get_field(name).verbose_name), getattr(before, name), value)
+            (field_label(Bureau, name), getattr(before, name), value)
             for name in CONTACT_FIELDS
             if (value := getattr(record, name)) != (getattr(before, name) if before else "")
         ]
@@ -231,7 +234,7 @@ def bureau_contact_edit(request: HttpRequest, pk: int) -> HttpResponse:
         except BureauVersionConflict as conflict:
             # Nothing saved: offer this editor's values again on top of the current version.
             data = request.POST.copy()
-            data["version"] = conflict.current.version
+            data["version"] = str(conflict.current.version)
             form = ContactForm(conflict.current, data=data)
             form.is_valid()
             form.add_error(

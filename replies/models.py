@@ -1,10 +1,16 @@
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
 from ingest import qualifiers
+
+if TYPE_CHECKING:
+    from policies.models import Bureau
 
 
 class Reply(models.Model):
@@ -40,7 +46,7 @@ class Reply(models.Model):
         on_delete=models.PROTECT,
         related_name="replies",
     )
-    co_bureaus = models.ManyToManyField(
+    co_bureaus: models.ManyToManyField[Bureau, ReplyCoHandler] = models.ManyToManyField(
         "policies.Bureau",
         blank=True,
         related_name="co_handled_replies",
@@ -72,7 +78,9 @@ class Reply(models.Model):
         """The co-handling bureaus in the order the reply names them (uses a prefetch of
         `co_handlings` when there is one)."""
         if "co_handlings" in getattr(self, "_prefetched_objects_cache", {}):
-            handlings = sorted(self.co_handlings.all(), key=lambda h: h.order)
+            handlings: Iterable[ReplyCoHandler] = sorted(
+                self.co_handlings.all(), key=lambda h: h.order
+            )
         else:
             handlings = self.co_handlings.select_related("bureau").order_by("order")
         return [h.bureau for h in handlings]

@@ -1,12 +1,26 @@
+from __future__ import annotations
+
 from collections import defaultdict
+from dataclasses import dataclass
 
 from django.db.models import Count
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
+from policies.models import Measure
 from policies.related import related_measures_by_section
 
 from .models import Reply, ReplySection, ReportedFigure
+
+
+@dataclass
+class SectionNode:
+    """A reply section with what its page shows under it."""
+
+    section: ReplySection
+    figures: list[ReportedFigure]
+    measures: list[Measure]
+    children: list[SectionNode]
 
 
 @require_safe
@@ -27,18 +41,20 @@ def reply_detail(request, pk: int):
         ReplySection.objects.filter(reply=reply).prefetch_related("themes").order_by("order")
     )
     figures = ReportedFigure.objects.filter(reply=reply).select_related("tier").order_by("order")
-    by_section = defaultdict(list)
+    by_section: defaultdict[int | None, list[ReportedFigure]] = defaultdict(list)
     for figure in figures:
         by_section[figure.section_id].append(figure)
-    # The sections as a tree (一、 > （一） > 一是), built here so the template stays flat.
-    children = defaultdict(list)
-    for section in sections:
-        section.figure_list = by_section.get(section.pk, [])
-        children[section.parent_id].append(section)
     related = related_measures_by_section([s.pk for s in sections])
+    # The sections as a tree (一、 > （一） > 一是), built here so the template stays flat.
+    children: defaultdict[int | None, list[SectionNode]] = defaultdict(list)
     for section in sections:
-        section.child_list = children.get(section.pk, [])
-        section.measure_list = related.get(section.pk, [])
+        node = SectionNode(
+            section,
+            figures=by_section.get(section.pk, []),
+            measures=related.get(section.pk, []),
+            children=children[section.pk],  # filled as the loop reaches them
+        )
+        children[section.parent_id].append(node)
     return render(
         request,
         "replies/reply_detail.html",

@@ -234,12 +234,13 @@ def section_names() -> dict[int, str]:
             "pk", "parent_id", "number", "heading", "reply__document__source_file"
         )
     }
-    names = {}
+    names: dict[int, str] = {}
     for pk, s in sections.items():
-        path, node = [], s
+        path: list[str] = []
+        node: ReplySection | None = s
         while node is not None:
             path.append(str(node.number))
-            node = sections.get(node.parent_id)
+            node = sections.get(node.parent_id) if node.parent_id is not None else None
         source = s.reply.document.source_file
         # Bundled files are labelled by their number ("001_….txt" → "001") until a gold file
         # of their own says otherwise.

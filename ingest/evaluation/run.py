@@ -70,9 +70,11 @@ def evaluate(
             if fact.needs_db and not use_db:
                 report.skipped.append(f"{gold.label}: {name} reads the database (use --db)")
                 continue
+            result: Score | dict[str, Score]
             if ctx.parsed is None and not fact.needs_db:
-                result = Score(fn=_count(value))
-                result.disagreements.append(f"{gold.label} {name}: document not parsed")
+                result = Score(
+                    fn=_count(value), disagreements=[f"{gold.label} {name}: document not parsed"]
+                )
             else:
                 result = fact.evaluate(value, ctx)
             for sub, score in ({name: result} if isinstance(result, Score) else result).items():
