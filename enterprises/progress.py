@@ -55,9 +55,9 @@ class Chart:
     bar_height: int = BAR_HEIGHT
 
 
-def _is_stock_count(figure: ReportedFigure) -> bool:
-    names = {figure.tier.name, *figure.tier.aliases}
-    subject = figure.subject.strip()
+def _is_stock_count(subject: str, tier: EnterpriseTier) -> bool:
+    names = {tier.name, *tier.aliases}
+    subject = subject.strip()
     return any(subject == n or subject.endswith(n) for n in names)
 
 
@@ -70,7 +70,9 @@ def progress_rows() -> list[Row]:
         .order_by("year", "pk")
     )
     for t in targets:
-        row = rows.setdefault(t.tier_id, Row(t.tier))
+        if t.tier is None:
+            raise AssertionError("the query keeps targets with a tier only")
+        row = rows.setdefault(t.tier.pk, Row(t.tier))
         row.bars.append(
             Bar(
                 f"{t.year}年目标",
@@ -91,11 +93,13 @@ def progress_rows() -> list[Row]:
     )
     seen: set[tuple[int, int]] = set()
     for f in figures:
+        if f.tier is None or f.year is None:
+            raise AssertionError("the query keeps dated figures with a tier only")
         # The largest count of a tier in a year is its population; smaller ones are subsets.
-        if (f.tier_id, f.year) in seen or not _is_stock_count(f):
+        if (f.tier.pk, f.year) in seen or not _is_stock_count(f.subject, f.tier):
             continue
-        seen.add((f.tier_id, f.year))
-        row = rows.setdefault(f.tier_id, Row(f.tier))
+        seen.add((f.tier.pk, f.year))
+        row = rows.setdefault(f.tier.pk, Row(f.tier))
         row.bars.append(
             Bar(f"{f.year}年实有", f.quantity, f.unit, "figure", f.text, f.reply.get_absolute_url())
         )

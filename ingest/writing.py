@@ -45,27 +45,28 @@ def sync_vocabulary() -> int:
             )
             changes += created
     tiers = {t.slug: t for t in EnterpriseTier.objects.all()}
-    for spec in tier_specs():
+    for tier_spec in tier_specs():
         values = {
-            "name": spec.name,
-            "ladder": spec.ladder,
-            "rank": spec.rank,
-            "aliases": list(spec.aliases),
+            "name": tier_spec.name,
+            "ladder": tier_spec.ladder,
+            "rank": tier_spec.rank,
+            "aliases": list(tier_spec.aliases),
         }
-        if spec.slug in tiers:
-            changes += update(tiers[spec.slug], values)
+        if tier_spec.slug in tiers:
+            changes += update(tiers[tier_spec.slug], values)
         else:
-            tiers[spec.slug] = EnterpriseTier.objects.create(slug=spec.slug, **values)
+            tiers[tier_spec.slug] = EnterpriseTier.objects.create(slug=tier_spec.slug, **values)
             changes += 1
-    for spec in tier_specs():
+    for tier_spec in tier_specs():
         changes += update(
-            tiers[spec.slug], {"parent": tiers.get(spec.parent) if spec.parent else None}
+            tiers[tier_spec.slug],
+            {"parent": tiers.get(tier_spec.parent) if tier_spec.parent else None},
         )
-    for order, spec in enumerate(theme_specs()):
-        values = {"name": spec.name, "keywords": list(spec.keywords), "order": order}
-        theme = Theme.objects.filter(slug=spec.slug).first()
+    for order, theme_spec in enumerate(theme_specs()):
+        values = {"name": theme_spec.name, "keywords": list(theme_spec.keywords), "order": order}
+        theme = Theme.objects.filter(slug=theme_spec.slug).first()
         if theme is None:
-            Theme.objects.create(slug=spec.slug, **values)
+            Theme.objects.create(slug=theme_spec.slug, **values)
             changes += 1
         else:
             changes += update(theme, values)

@@ -177,7 +177,7 @@ def test_a_saved_search_reports_a_changed_reply(client, measure):
     ReplySection.objects.filter(pk=section.pk).update(text=section.text + "（已更新）")
     send_alerts()
     assert len(mail.outbox) == 1
-    assert f"【内容更新】提案答复：{section.reply.title}" in mail.outbox[0].body
+    assert f"【内容更新】提案答复：{section.reply.title}" in str(mail.outbox[0].body)
     assert mail.outbox[0].subject.startswith("政策提醒：“融资”有 ")
 
 

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
+from typing import NoReturn
 
 import pytest
 from django.db import connections
@@ -23,7 +25,7 @@ def _in_ci() -> bool:
     return os.environ.get("CI", "").strip().lower() in {"true", "1", "yes"}
 
 
-def _missing(reason: str):
+def _missing(reason: str) -> NoReturn:
     if _in_ci():
         pytest.fail(f"{reason} (CI=true: the browser tests must run here)", pytrace=False)
     pytest.skip(reason)
@@ -58,7 +60,7 @@ def browser(chromium_path, site_url):
 
 
 @pytest.fixture(scope="session")
-def site_url(django_db_setup, django_db_blocker) -> str:
+def site_url(django_db_setup, django_db_blocker) -> Iterator[str]:
     from pytest_django.live_server_helper import LiveServer
 
     server = LiveServer("127.0.0.1")

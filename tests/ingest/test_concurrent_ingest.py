@@ -11,6 +11,7 @@ import sys
 import uuid
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 
@@ -31,17 +32,21 @@ def fresh_database(tmp_path):
         path = tmp_path / "race.sqlite3"
         url = f"sqlite:///{path}"
 
-        def query(sql):
+        def sqlite_query(sql: str) -> list[Any]:
             with sqlite3.connect(path) as conn:
                 return conn.execute(sql).fetchall()
 
         _manage(url, "migrate", "-v0")
-        yield url, query
+        yield url, sqlite_query
         return
     import psycopg
 
     name = f"ingest_race_{uuid.uuid4().hex[:8]}"
-    server = dict(host=db["HOST"] or "127.0.0.1", port=db["PORT"] or 5432, user=db["USER"])
+    server: dict[str, Any] = {
+        "host": db["HOST"] or "127.0.0.1",
+        "port": db["PORT"] or 5432,
+        "user": db["USER"],
+    }
     if db.get("PASSWORD"):
         server["password"] = db["PASSWORD"]
     with psycopg.connect(dbname="postgres", autocommit=True, **server) as conn:
@@ -49,13 +54,13 @@ def fresh_database(tmp_path):
     auth = f"{db['USER']}:{db['PASSWORD']}@" if db.get("PASSWORD") else f"{db['USER']}@"
     url = f"postgres://{auth}{server['host']}:{server['port']}/{name}"
 
-    def query(sql):
+    def pg_query(sql: str) -> list[Any]:
         with psycopg.connect(dbname=name, **server) as conn:
             return conn.execute(sql).fetchall()
 
     try:
         _manage(url, "migrate", "-v0")
-        yield url, query
+        yield url, pg_query
     finally:
         with psycopg.connect(dbname="postgres", autocommit=True, **server) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
@@ -142,7 +147,7 @@ def _hold_lock(url: str):
         return
     import psycopg
 
-    with psycopg.connect(url.replace("postgres://", "postgresql://"), autocommit=True) as conn:
-        conn.execute("SELECT pg_advisory_lock(%s)", [LOCK_KEY])
+    with psycopg.connect(url.replace("postgres://", "postgresql://"), autocommit=True) as pg:
+        pg.execute("SELECT pg_advisory_lock(%s)", [LOCK_KEY])
         yield
-        conn.execute("SELECT pg_advisory_unlock(%s)", [LOCK_KEY])
+        pg.execute("SELECT pg_advisory_unlock(%s)", [LOCK_KEY])

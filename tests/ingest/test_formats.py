@@ -76,6 +76,7 @@ def as_docx(lines: list[str]) -> bytes:
 def as_pdf(lines: list[str]) -> bytes:
     """A4 pages in a CJK font, one paragraph per line of the text, wrapped by the layout."""
     from fpdf import FPDF
+    from fpdf.enums import WrapMode
 
     pdf = FPDF(format="A4")
     pdf.set_auto_page_break(auto=True, margin=20)
@@ -84,7 +85,7 @@ def as_pdf(lines: list[str]) -> bytes:
     pdf.add_page()
     for line in lines:
         if line.strip():
-            pdf.multi_cell(0, 7, line, new_x="LMARGIN", new_y="NEXT", wrapmode="CHAR")
+            pdf.multi_cell(0, 7, line, new_x="LMARGIN", new_y="NEXT", wrapmode=WrapMode.CHAR)
             pdf.ln(2)
     return bytes(pdf.output())
 

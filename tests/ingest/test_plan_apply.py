@@ -94,7 +94,7 @@ def test_a_run_plans_again_after_a_conflict_and_keeps_the_staff_edit(measure, ch
 
     text = edited(MEASURES_FILE, "按规定给予相应奖励", "按规定给予一次性奖励")
     real_plan = service.plan_document
-    calls = []
+    calls: list[int] = []
 
     def plan_then_edit(*args):
         plan = real_plan(*args)

@@ -1,6 +1,8 @@
 """Each app registers its searchable kinds once; the index, engine, facets, labels, the search
 page's type filter and the reindex command all read that registry."""
 
+from collections.abc import Iterator
+
 import pytest
 
 from search import registry, search
@@ -15,12 +17,16 @@ def test_the_apps_register_the_five_kinds_in_listing_order():
     assert registry.names() == ["measure", "reply_section", "target", "figure", "bureau"]
     assert registry.get("measure").model == "policies.Measure"
     assert registry.get("figure").model == "replies.ReportedFigure"
-    assert dict(SearchEntry._meta.get_field("kind").choices) == registry.labels()
+    assert dict(SearchEntry._meta.get_field("kind").flatchoices) == registry.labels()
+
+
+def _no_sources(ids: list[int]) -> Iterator[Source]:
+    return iter([])
 
 
 def test_registering_a_kind_twice_differently_is_refused():
     with pytest.raises(ValueError, match="measure"):
-        registry.register(SearchKind("measure", "另一个", "policies.Chapter", iter, order=0))
+        registry.register(SearchKind("measure", "另一个", "policies.Chapter", _no_sources, order=0))
 
 
 def _chapter_sources(ids):

@@ -30,7 +30,7 @@ def test_related_passages_keep_their_floor_on_the_gold():
 
 def test_a_section_is_shown_beside_at_most_its_nearest_measures():
     # PER_SECTION = 2 best scores (ties kept): no section fans out over many measures.
-    per_section = {}
+    per_section: dict[int, int] = {}
     for section_id in RelatedPassage.objects.values_list("section_id", flat=True):
         per_section[section_id] = per_section.get(section_id, 0) + 1
     assert max(per_section.values()) <= 3

@@ -204,8 +204,13 @@ def test_a_repeated_query_is_parsed_once_until_the_vocabulary_changes(monkeypatc
 
     calls = []
     real = query_module.parse_query
+
+    def counted(*args):
+        calls.append(args[0])
+        return real(*args)
+
     monkeypatch.setattr(search_package, "_parsed", {})  # a clean cache for this test
-    monkeypatch.setattr(query_module, "parse_query", lambda *a: calls.append(a[0]) or real(*a))
+    monkeypatch.setattr(query_module, "parse_query", counted)
     search("融资 小巨人")
     search("融资 小巨人")
     assert calls == ["融资 小巨人"]

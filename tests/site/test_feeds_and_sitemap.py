@@ -12,7 +12,7 @@ pytestmark = pytest.mark.django_db
 ATOM = "{http://www.w3.org/2005/Atom}"
 
 
-def entries(response) -> list[tuple[str, str]]:
+def entries(response) -> list[tuple[str | None, str | None]]:
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/atom+xml")
     root = ET.fromstring(response.content)
