@@ -46,13 +46,12 @@ def _themes(entry: SearchEntry) -> set[str]:
 
 def compute_related() -> dict[tuple[int, int], tuple[float, int, list[str]]]:
     """(measure id, section id) -> (score, rank, shared terms) for the pairs worth showing."""
-    entries = (
+    entries = list(
         SearchEntry.objects.filter(kind__in=["measure", "reply_section"])
         .exclude(document__source_file__startswith=SYNTHETIC_PREFIX)
         .exclude(kind="reply_section", body="")
         .only("kind", "object_id", "title_tokens", "body_tokens", "facet_keys")
     )
-    entries = list(entries)
     vectors = {(e.kind, e.object_id): _vector(e) for e in entries}
     df: Counter = Counter()
     for vector in vectors.values():

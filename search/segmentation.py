@@ -69,10 +69,10 @@ def _vocabulary_words() -> list[str]:
     a dictionary word spanning them could never be found.
     """
     names: list[str] = []
-    for spec in bureau_specs():
-        names += [spec.name, spec.short_name, *spec.aliases]
-    for spec in tier_specs():
-        names += [spec.name, *spec.aliases]
+    for bureau in bureau_specs():
+        names += [bureau.name, bureau.short_name, *bureau.aliases]
+    for tier in tier_specs():
+        names += [tier.name, *tier.aliases]
     words: list[str] = []
     for name in names:
         for piece in _WORD_CHARS.findall(normalize(name)):

@@ -41,12 +41,14 @@ def _squash_with_origin(text: str) -> tuple[str, list[int]]:
     if len(normalized) == len(text):
         # The usual case: NFKC changed characters one for one (full-width to half-width), so
         # positions carry over and whole runs can be copied.
-        parts, origin = [], []
+        parts: list[str] = []
+        origin: list[int] = []
         for run in _WORD_RUN.finditer(normalized):
             parts.append(run.group())
             origin.extend(range(run.start(), run.end()))
         return "".join(parts), origin
-    chars, origin = [], []
+    chars: list[str] = []
+    origin = []
     for i, ch in enumerate(text):
         for n in normalize(ch):
             if _WORD_CHAR.fullmatch(n):

@@ -530,7 +530,7 @@ def _inline_children(
                 found.append(m)
         if len(found) < 2:
             continue
-        children = []
+        children: list[ParsedSection] = []
         for m, nxt in zip(found, [*found[1:], None], strict=True):
             chunk = text[m.end() : nxt.start() if nxt else len(text)]
             written = m.group(0)
