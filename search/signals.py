@@ -7,7 +7,10 @@ it commits or when a search inside it needs them (search.index.mark_dirty).
 
 from __future__ import annotations
 
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from collections.abc import Callable
+
+from django.db.models import Model
+from django.db.models.signals import ModelSignal, m2m_changed, post_delete, post_save
 
 from enterprises.models import EnterpriseTier
 from policies.models import (
@@ -85,7 +88,7 @@ def related_words_changed(sender, instance, raw=False, **kwargs):
 
 
 _measure_m2m = m2m_of("measure+targets", "measure+targets")
-_RECEIVERS = [
+_RECEIVERS: list[tuple[ModelSignal, type[Model], Callable[..., None]]] = [
     (post_save, Measure, measure_changed),
     (post_delete, Measure, measure_changed),
     (post_save, Responsibility, responsibility_changed),

@@ -271,7 +271,7 @@ def plan_reply(name: str, data: bytes, parsed: ParsedReply) -> DocumentPlan:
             plan.removed.append(Item("section", key, section.heading))
     plan.ops.rebuild_sections = [k for k, _ in old_sections] != [k for k, _ in new_sections]
     # Figures, keyed by their section and source clause.
-    section_keys = {section.pk: key for key, section in old_sections}
+    section_keys: dict[int | None, str] = {section.pk: key for key, section in old_sections}
     old_figures = dict(
         _keyed(
             (_figure_key(section_keys.get(f.section_id, ""), f.text), f)
