@@ -3,12 +3,14 @@ command and the upload page; `?dry_run=1` answers the plan and writes nothing.""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from django.conf import settings
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotAuthenticated, PermissionDenied, ValidationError
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import BaseParser, FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from ingest import rules
@@ -83,7 +85,7 @@ class PlanSerializer(serializers.Serializer):
 class DocumentIngestMixin:
     """`create` for the documents viewset."""
 
-    parser_classes = [JSONParser, MultiPartParser, FormParser]
+    parser_classes: Sequence[type[BaseParser]] = [JSONParser, MultiPartParser, FormParser]
 
     @extend_schema(
         summary="Take in a document (plan, then apply)",

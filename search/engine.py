@@ -308,7 +308,7 @@ class _Postgres(_Engine):
         # first, in a MATERIALIZED CTE, and only then tested against the query: the planner
         # underestimates AND-ed terms (87 rows for 5,153 matches of 数字化改造补助) and would
         # otherwise take the GIN index and recheck and filter every match of the query.
-        rows: list[Row] = []
+        rows = []
         for depth in (max(RANKED, 2 * needed), CHAMPIONS):
             if built_at is None:
                 break
@@ -378,7 +378,8 @@ class _SQLite(_Engine):
         rank_expr = self.build(positive, negative, mode, filters)
         where, params = self.where_sql(), self.params
         from_sql, from_params = f"{TABLE} e", []
-        scores, score_params = "0.0 AS score, 0 AS typed, 0 AS closeness", []
+        scores = "0.0 AS score, 0 AS typed, 0 AS closeness"
+        score_params: list = []
         if rank_expr is not None:
             weights = ", ".join(str(w) for w in BM25_WEIGHTS)
             # bm25() is only defined inside the FTS query, so it is ranked there and joined.
