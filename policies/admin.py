@@ -4,6 +4,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from .admin_edit import ReadOnlyAdminMixin, ServiceEditAdminMixin
 from .contacts import CONTACT_FIELDS
 from .models import (
+    Benefit,
     Bureau,
     BureauAlias,
     BureauMembership,
@@ -76,6 +77,14 @@ class TargetInline(admin.TabularInline):
     extra = 0
 
 
+class BenefitInline(admin.TabularInline):
+    """What the measure gives, as ingest read it; an edit here is kept by every later ingest."""
+
+    model = Benefit
+    extra = 0
+    fields = ["order", "kind", "text", "recipient", "quantity", "unit", "qualifier"]
+
+
 @admin.register(Measure)
 class MeasureAdmin(ServiceEditAdminMixin, SimpleHistoryAdmin):
     list_display = ["number", "title", "chapter", "version", "updated_at"]
@@ -83,7 +92,7 @@ class MeasureAdmin(ServiceEditAdminMixin, SimpleHistoryAdmin):
     search_fields = ["title", "body"]
     filter_horizontal = ["tiers", "themes"]
     readonly_fields = ["version", "ingest_snapshot"]
-    inlines = [ResponsibilityInline, TargetInline]
+    inlines = [ResponsibilityInline, TargetInline, BenefitInline]
 
 
 @admin.register(Theme)

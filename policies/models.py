@@ -257,6 +257,7 @@ class MeasureQuerySet(models.QuerySet):
             "tiers",
             "themes",
             models.Prefetch("targets", queryset=Target.objects.select_related("tier")),
+            "benefits",
         )
 
     def responsible(self, bureau: Bureau | int) -> MeasureQuerySet:
@@ -426,6 +427,59 @@ class Target(models.Model):
         else:
             period = ""
         return f"{self.per}{period}"
+
+
+class Benefit(models.Model):
+    class Kind(models.TextChoices):
+        AMOUNT = "amount", "资金"
+        RATE = "rate", "比例/费率"
+        THRESHOLD = "threshold", "门槛"
+        WAIVER = "waiver", "免缴/减免"
+        DISCOUNT = "discount", "折扣"
+        SUPPORT = "support", "支持"
+        SERVICE = "service", "服务"
+        PRIORITY = "priority", "优先/快速办理"
+        ELIGIBILITY = "eligibility", "申报资格"
+
+    measure = models.ForeignKey(
+        Measure, verbose_name="措施", on_delete=models.CASCADE, related_name="benefits"
+    )
+    kind = models.CharField("类型", max_length=20, choices=Kind.choices)
+    text = models.TextField("原文", help_text="the measure's words stating it")
+    recipient = models.TextField("适用对象", blank=True, help_text="who qualifies, as written")
+    quantity = models.DecimalField("数额", max_digits=20, decimal_places=4, null=True, blank=True)
+    unit = models.CharField("单位", max_length=20, blank=True, help_text="万元, %, 年, 折 …")
+    qualifier = models.CharField(
+        "限定", max_length=10, blank=True, help_text="最高, 不高于, 以上 … (ingest/qualifiers.py)"
+    )
+    order = models.PositiveSmallIntegerField("顺序", default=0)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["measure", "order", "pk"]
+        verbose_name = "优惠与条件"
+        verbose_name_plural = "优惠与条件"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(quantity__isnull=True) | Q(quantity__gte=0),
+                name="benefit_quantity_non_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(quantity__isnull=True) | ~Q(unit=""), name="benefit_quantity_has_unit"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.line
+
+    @property
+    def line(self) -> str:
+        """One line for people: the words, and who qualifies when the words leave it out
+        ("博士后人才3年租金免缴（适用对象：中小企业新引进高校毕业生）")."""
+        if self.recipient and self.recipient not in self.text:
+            return f"{self.text}（适用对象：{self.recipient}）"
+        return self.text
 
 
 class CitationQuerySet(models.QuerySet):

@@ -86,7 +86,7 @@ _FOR_RE = re.compile(r"为(?P<who>[^，为]{2,30}?)提供")
 _GIVE_RE = re.compile(r"给予|予以|提供|补助|补贴|奖励|资助|奖补|扶持|贴息|支持|免|减|优先|可")
 _ACTION_RE = re.compile(
     r"\s*(?:组织|开展|推动|建立|建设|加强|完善|深化|实施|提供|给予|予以|做好|帮助|鼓励|支持|"
-    r"在|围绕|聚焦|依托|按照|根据|通过|结合)"
+    r"发挥|强化|提升|推进|促进|引导|优化|探索|坚持|落实|在|围绕|聚焦|依托|通过|结合)"
 )
 _THRESHOLD_WORD_RE = re.compile(r"门槛|起点|起步")
 _CONDITION_WORD_RE = re.compile(
@@ -251,7 +251,7 @@ def _sentence_benefits(sentence: str) -> list[ParsedBenefit]:
         else:
             recipient_open = False
         if opened is None and not recipient and (who := _FOR_RE.search(clause)):
-            recipient, recipient_start, recipient_used = who.group("who"), cs + who.start(), False
+            recipient, recipient_start, recipient_used = who.group("who"), cs, False
         elif (
             opened is None
             and not recipient

@@ -1,8 +1,9 @@
 """Plan and apply a parsed policy document (chapters, measures, their bureaus, tiers, themes and
-targets).
+targets, and the benefits each states).
 
 To persist a new parsed field, add it to the mapping function of its model below
-(`document_values`, `chapter_values`, `measure_values`, `target_values`): planning compares it
+(`document_values`, `chapter_values`, `measure_values`, `target_values`,
+`benefit_values`): planning compares it
 with what is stored and applying writes it.
 """
 
@@ -13,15 +14,15 @@ from dataclasses import dataclass, field
 
 from django.utils import timezone
 
-from policies.models import Chapter, Measure, PolicyDocument, Responsibility, Target
+from policies.models import Benefit, Chapter, Measure, PolicyDocument, Responsibility, Target
 
 from ..plan import BureauNames, DocumentPlan, Item, parsed_fingerprint, values_differ
-from ..types import ParsedChapter, ParsedMeasure, ParsedPolicy, ParsedTarget
+from ..types import ParsedBenefit, ParsedChapter, ParsedMeasure, ParsedPolicy, ParsedTarget
 from ..writing import WriteConflict, bureau_for, lookups, update
 
 # Measure fields ingest owns; a field whose current value differs from what the last ingest
 # wrote was edited by staff and is never overwritten.
-SNAPSHOT_FIELDS = ("title", "body", "bureaus", "tiers", "themes", "targets")
+SNAPSHOT_FIELDS = ("title", "body", "bureaus", "tiers", "themes", "targets", "benefits")
 KEPT_REASON = "kept the staff edit; the document's new text was not applied"
 KEPT_GONE = "edited by staff: kept although the new text no longer has it"
 
@@ -65,6 +66,17 @@ def target_values(pt: ParsedTarget) -> dict:
     }
 
 
+def benefit_values(pb: ParsedBenefit) -> dict:
+    return {
+        "kind": pb.kind,
+        "text": pb.text,
+        "recipient": pb.recipient,
+        "quantity": pb.quantity,
+        "unit": pb.unit,
+        "qualifier": pb.qualifier,
+    }
+
+
 # --- snapshots: what the last ingest wrote, to tell staff edits apart ---------------------------
 
 
@@ -82,6 +94,12 @@ def _target_key(t: Target | ParsedTarget) -> list:
     ]
 
 
+def _benefit_key(b: Benefit | ParsedBenefit) -> list:
+    """A benefit as the snapshot stores it; the same for a saved row and a parsed one."""
+    quantity = None if b.quantity is None else str(b.quantity.normalize())
+    return [b.kind, b.text, b.recipient, quantity, b.unit, b.qualifier]
+
+
 def measure_state(measure: Measure) -> dict:
     """The ingest-owned fields of a measure in the form the snapshot stores them."""
     return {
@@ -91,6 +109,7 @@ def measure_state(measure: Measure) -> dict:
         "tiers": sorted(measure.tiers.values_list("slug", flat=True)),
         "themes": sorted(measure.themes.values_list("slug", flat=True)),
         "targets": [_target_key(t) for t in measure.targets.order_by("order", "pk")],
+        "benefits": [_benefit_key(b) for b in measure.benefits.order_by("order", "pk")],
     }
 
 
@@ -101,7 +120,9 @@ def edited_by_staff(measure: Measure) -> bool:
     if any(getattr(measure, name) for name in GUIDE_FIELDS):
         return True
     snapshot = measure.ingest_snapshot or {}
-    return bool(snapshot) and measure_state(measure) != snapshot
+    state = measure_state(measure)
+    # Only what the snapshot holds: a field added since (benefits) was never ingest's to compare.
+    return any(state.get(name) != value for name, value in snapshot.items())
 
 
 def measure_snapshot(pm: ParsedMeasure, bureau_ids: list[int | None]) -> dict:
@@ -112,6 +133,7 @@ def measure_snapshot(pm: ParsedMeasure, bureau_ids: list[int | None]) -> dict:
         "tiers": sorted(pm.tiers),
         "themes": sorted(pm.themes),
         "targets": [_target_key(t) for t in pm.targets],
+        "benefits": [_benefit_key(b) for b in pm.benefits],
     }
 
 
@@ -144,6 +166,7 @@ def preview(parsed: ParsedPolicy) -> dict:
                         "title": pm.title,
                         "bureaus": list(pm.bureaus),
                         "targets": [t.text for t in pm.targets],
+                        "benefits": [b.text for b in pm.benefits],
                     }
                     for pm in pc.measures
                 ],
@@ -178,7 +201,8 @@ class PolicyOps:
 def summary(parsed: ParsedPolicy) -> str:
     return (
         f"measures document, {len(parsed.chapters)} chapters, {len(parsed.measures)} measures, "
-        f"{sum(len(m.targets) for m in parsed.measures)} targets"
+        f"{sum(len(m.targets) for m in parsed.measures)} targets, "
+        f"{sum(len(m.benefits) for m in parsed.measures)} benefits"
     )
 
 
@@ -212,7 +236,7 @@ def plan_policy(name: str, data: bytes, parsed: ParsedPolicy) -> DocumentPlan:
             m.number: m
             for m in Measure.objects.filter(document=doc)
             .select_related("chapter")
-            .prefetch_related("responsibilities", "tiers", "themes", "targets")
+            .prefetch_related("responsibilities", "tiers", "themes", "targets", "benefits")
         }
     for pc in parsed.chapters:
         chapter = chapters.get(pc.number)
@@ -259,7 +283,8 @@ def _plan_measure(
     current, snapshot = measure_state(measure), measure.ingest_snapshot or {}
     apply = []
     for name in SNAPSHOT_FIELDS:
-        edited = bool(snapshot) and current.get(name) != snapshot.get(name)
+        # A field the snapshot lacks (added to ingest since) was never written: not an edit.
+        edited = name in snapshot and current.get(name) != snapshot[name]
         if edited:
             if new[name] != snapshot.get(name):
                 plan.kept.append(Item("measure", key, measure.title, [name], KEPT_REASON))
@@ -272,6 +297,8 @@ def _plan_measure(
         plan.changed.append(Item("measure", key, pm.title, fields))
     if "targets" in apply:
         _plan_targets(plan, key, list(measure.targets.all()), pm.targets)
+    if "benefits" in apply:
+        _plan_benefits(plan, key, list(measure.benefits.all()), pm.benefits)
     return MeasureOp(
         pm,
         chapter_number,
@@ -301,6 +328,24 @@ def _plan_targets(plan: DocumentPlan, key: str, old: list[Target], new: list[Par
             plan.changed.append(Item("target", f"{key}·{match.text}", t.text, fields))
     plan.removed.extend(Item("target", f"{key}·{t.text}", t.text) for t in old_left)
     plan.created.extend(Item("target", f"{key}·{t.text}", t.text) for t in new_left)
+
+
+def _plan_benefits(plan: DocumentPlan, key: str, old: list[Benefit], new: list[ParsedBenefit]):
+    """Benefits that stay, change (the same words, or the same place in an equally long list,
+    with other figures or kind), come or go. Only one with no counterpart is removed."""
+    old_left = [b for b in old if _benefit_key(b) not in [_benefit_key(n) for n in new]]
+    new_left = [b for b in new if _benefit_key(b) not in [_benefit_key(o) for o in old]]
+    for b in list(new_left):
+        match = next((o for o in old_left if o.text == b.text), None)
+        if match is None and len(old_left) == len(new_left):
+            match = old_left[new_left.index(b)]
+        if match is not None:
+            old_left.remove(match)
+            new_left.remove(b)
+            fields = values_differ(match, benefit_values(b))
+            plan.changed.append(Item("benefit", f"{key}·{match.text}", b.text, fields))
+    plan.removed.extend(Item("benefit", f"{key}·{b.text}", b.text) for b in old_left)
+    plan.created.extend(Item("benefit", f"{key}·{b.text}", b.text) for b in new_left)
 
 
 # --- apply ---------------------------------------------------------------------------------------
@@ -398,3 +443,9 @@ def _apply_measure(doc, chapter, op: MeasureOp, tiers, themes, source_name, crea
             target = Target(measure=measure, order=order, **values)
             target.full_clean()
             target.save()
+    if "benefits" in op.apply:
+        measure.benefits.all().delete()
+        for order, b in enumerate(pm.benefits):
+            benefit = Benefit(measure=measure, order=order, **benefit_values(b))
+            benefit.full_clean()
+            benefit.save()

@@ -35,7 +35,15 @@ def test_planning_a_changed_measures_document_writes_nothing():
     with CaptureQueriesContext(connection) as queries:
         plan = plan_of(MEASURES_FILE.name, text)
     assert not [q["sql"] for q in queries if q["sql"].lstrip().upper().startswith(WRITES)]
-    assert [(i.what, i.key, i.fields) for i in plan.changed] == [("measure", "9", ["body"])]
+    assert [(i.what, i.key, i.fields) for i in plan.changed] == [
+        ("measure", "9", ["body", "benefits"]),
+        (
+            "benefit",
+            "9·支持专精特新中小企业积极参与国际标准、国家标准、行业标准、地方标准及先进团体标准研制，"
+            "按规定给予相应奖励",
+            ["text"],
+        ),
+    ]
     assert plan.action == "update" and not plan.removed and not plan.created
 
 

@@ -265,9 +265,10 @@ def test_every_run_is_recorded_with_its_outcome_and_counts(tmp_path):
         MEASURES_FILE.name,
         "updated",
     )
-    assert (run.created, run.changed, run.removed, run.kept) == (0, 1, 0, 0)
-    assert [(i["what"], i["key"], i["fields"]) for i in run.plan["changed"]] == [
-        ("measure", "9", ["body"])
+    assert (run.created, run.changed, run.removed, run.kept) == (0, 2, 0, 0)
+    assert [(i["what"], i["fields"]) for i in run.plan["changed"]] == [
+        ("measure", ["body", "benefits"]),
+        ("benefit", ["text"]),  # 按规定给予一次性奖励: the benefit's words changed too
     ]
     assert len(run.fingerprint) == 64 and run.format == "txt"
     assert run.original.read().decode() == changed.read_text(encoding="utf-8")

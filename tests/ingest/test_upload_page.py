@@ -124,7 +124,11 @@ def test_a_superuser_sees_the_diff_of_a_held_document(client, charlie):
     response = upload(client, MEASURES_FILE.name, text.encode())
     page = client.get(response["Location"]).content.decode()
     assert "更新已有文件" in page
-    assert re.search(r"修改（1）</h4><ul><li>measure 9 [^<]*：body</li>", page)
+    # The body, and the benefit whose words changed with it.
+    assert re.search(
+        r"修改（2）</h4><ul><li>measure 9 [^<]*：body、benefits</li><li>benefit 9·[^<]*：text</li>",
+        page,
+    )
     assert "允许删除" in page
 
 
