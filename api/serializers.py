@@ -11,6 +11,7 @@ from enterprises.models import EnterpriseTier
 from policies.contacts import bureau_contact
 from policies.guide import GUIDE_FIELDS, measure_guide
 from policies.models import (
+    Benefit,
     Bureau,
     Chapter,
     Citation,
@@ -175,6 +176,30 @@ class MeasureTargetSerializer(TargetScopeMixin, serializers.ModelSerializer):
         ]
 
 
+class MeasureBenefitSerializer(serializers.ModelSerializer):
+    """What the measure gives and to whom, as ingest read it from the text."""
+
+    csv_label = "line"  # a list cell names each benefit by its line
+    quantity = QuantityField(label="数额", allow_null=True)
+    kind_label = serializers.CharField(source="get_kind_display", read_only=True, label="类型名称")
+    line = serializers.CharField(
+        read_only=True, label="说明", help_text="the text, and who qualifies when it leaves it out"
+    )
+
+    class Meta:
+        model = Benefit
+        fields = [
+            "kind",
+            "kind_label",
+            "text",
+            "recipient",
+            "quantity",
+            "unit",
+            "qualifier",
+            "line",
+        ]
+
+
 class GuideSerializer(serializers.Serializer):
     """申报指南: filled in by bureau staff; null where not provided yet."""
 
@@ -201,6 +226,7 @@ class MeasureSerializer(serializers.ModelSerializer):
     bureaus = ResponsibilitySerializer(source="responsibilities", many=True, read_only=True)
     tiers = TierRefSerializer(many=True, read_only=True)
     targets = MeasureTargetSerializer(many=True, read_only=True)
+    benefits = MeasureBenefitSerializer(many=True, read_only=True)
     themes = ThemeRefSerializer(many=True, read_only=True)
     guide = GuideSerializer(source="*", read_only=True)
     url = PageURLField()
@@ -217,6 +243,7 @@ class MeasureSerializer(serializers.ModelSerializer):
             "bureaus",
             "tiers",
             "targets",
+            "benefits",
             "themes",
             "guide",
             "url",

@@ -96,3 +96,26 @@ def measure_guide(measure: Measure) -> dict[str, Any]:
     """The API's `guide` object: null for a field not yet provided, `provided` false if none is."""
     values = {key: (getattr(measure, name).strip() or None) for name, key in GUIDE_FIELDS.items()}
     return {"provided": any(values.values()), **values}
+
+
+# The guide fields that say what a measure gives and to whom, in the order they are listed.
+BENEFIT_FIELDS = ("guide_support", "guide_eligibility", "guide_conditions")
+
+
+def staff_benefits(measure: Measure) -> list[tuple[str, str]]:
+    """(label, value) of the guide fields on what the measure gives that staff have filled in."""
+    return [
+        (str(Measure._meta.get_field(name).verbose_name), value)
+        for name in BENEFIT_FIELDS
+        if (value := getattr(measure, name).strip())
+    ]
+
+
+def benefit_lines(measure: Measure) -> list[str]:
+    """What the measure offers, one line each: the 申报指南 fields staff have filled in first
+    ("支持内容：…"), then what its text states (`Benefit.line`, read by ingest; prefetched by
+    `Measure.objects.for_list()`). The one place the finder page, the finder API and alerts read
+    benefits from."""
+    lines = [f"{label}：{value}" for label, value in staff_benefits(measure)]
+    lines.extend(b.line for b in measure.benefits.all())
+    return lines

@@ -220,10 +220,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
-    # Three models call a field `kind`: name each choice set after its model.
+    # Several models call a field `kind`: name each choice set after its model.
     "ENUM_NAME_OVERRIDES": {
         "BureauKindEnum": "policies.models.Bureau.Kind",
         "TargetKindEnum": "policies.models.Target.Kind",
+        "BenefitKindEnum": "policies.models.Benefit.Kind",
         "DocumentKindEnum": "policies.models.PolicyDocument.Kind",
         "IngestKindEnum": "ingest.parse.KINDS",
     },

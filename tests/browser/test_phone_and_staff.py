@@ -4,6 +4,7 @@ workspace, the header says who is signed in, 编辑 on public pages, an edit for
 
 import re
 
+from policies.guide import benefit_lines
 from policies.models import Measure
 
 # No module-wide django_db mark: tests that sign in must run outside a test transaction
@@ -38,7 +39,13 @@ def test_the_owners_question_is_answered_on_a_phones_first_screen(page, shoot):
     assert first.bounding_box()["y"] < PHONE["height"] - 100, "the first answer is below the fold"
     titles = [h.inner_text() for h in page.locator("ol.finder-results h3").all()]
     assert "16. 提升金融服务质效" in titles
+    offers = {}
     for item in results.all():
+        # What each offers: the lines its text states (and its guide, once staff fill it in).
+        pk = re.search(r"/(\d+)/", item.locator("h3 a").get_attribute("href")).group(1)
+        lines = [li.inner_text() for li in item.locator("ul.benefits > li").all()]
+        assert lines == benefit_lines(Measure.objects.get(pk=pk))[:4]
+        offers[item.locator("h3").inner_text()] = lines
         # A phone for every responsible bureau: its own number, or the 12345 hotline, marked.
         bureaus = item.locator("p.responsible a").count()
         for panel in item.locator("details.contacts").all():
@@ -51,6 +58,10 @@ def test_the_owners_question_is_answered_on_a_phones_first_screen(page, shoot):
             assert phone.is_visible()
             if phone.get_attribute("href") == "tel:12345":
                 assert "热线" in line.inner_text()
+    financing = offers["16. 提升金融服务质效"]
+    assert any("优先受理" in line for line in financing)
+    assert any("贷款贴息" in line for line in financing)
+    assert any("减免一定使用费" in line for line in financing)
     shoot("answer")
 
     summary.click()
