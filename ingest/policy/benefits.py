@@ -218,6 +218,8 @@ def _item_start(sentence: str, floor: int, pos: int) -> int:
 def _describes_recipient(clause: str) -> bool:
     """A clause that still says who qualifies ("进规后第二年稳在规上的", "维权胜诉后"), not one
     that acts ("组织专业服务团队开展…的陪跑服务")."""
+    if clause.endswith("的"):  # "在沪深交易所上市的"
+        return True
     if _ACTION_RE.match(clause) or clause.endswith("服务"):
         return False
     return clause.endswith(("的", "后", "者")) or "的" in clause

@@ -63,6 +63,33 @@ def test_interest_and_guarantee_rates_are_rates_with_their_bounds():
     assert summary("政府性融资担保机构的担保费率降至1%以下。") == [("rate", "1", "%", "以下")]
 
 
+def test_an_interest_subsidy_its_rate_and_its_cap_are_three_lines():
+    assert summary(
+        "给予贷款贴息，贴息比例不超过实际贷款利率的50%，单户企业年度贴息金额最高不超过100万元。"
+    ) == [
+        ("support", None, "", ""),
+        ("rate", "50", "%", "不高于"),
+        ("amount", "100", "万元", "最高"),
+    ]
+
+
+def test_each_clause_keeps_its_own_recipient_and_sum():
+    listed, ipo = extract_benefits(
+        "对在“新三板”挂牌的企业，给予50万元补助；在沪深交易所上市的，分阶段给予最高500万元奖励。"
+    )
+    assert (listed.recipient, listed.quantity, listed.qualifier) == (
+        "在“新三板”挂牌的企业",
+        Decimal(50),
+        "",
+    )
+    assert (ipo.recipient, ipo.quantity, ipo.qualifier) == (
+        "在沪深交易所上市的",
+        Decimal(500),
+        "最高",
+    )
+    assert ipo.text == "在沪深交易所上市的，分阶段给予最高500万元奖励"
+
+
 def test_a_threshold_named_as_such():
     b = one("企业申请技术改造补助的，设备投资额门槛调整为300万元。")
     assert (b.kind, b.quantity, b.unit) == ("threshold", Decimal(300), "万元")
