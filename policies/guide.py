@@ -105,7 +105,7 @@ BENEFIT_FIELDS = ("guide_support", "guide_eligibility", "guide_conditions")
 def staff_benefits(measure: Measure) -> list[tuple[str, str]]:
     """(label, value) of the guide fields on what the measure gives that staff have filled in."""
     return [
-        (str(Measure._meta.get_field(name).verbose_name), value)
+        (field_label(Measure, name), value)
         for name in BENEFIT_FIELDS
         if (value := getattr(measure, name).strip())
     ]
