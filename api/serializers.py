@@ -13,6 +13,7 @@ from policies.guide import GUIDE_FIELDS, measure_guide
 from policies.models import (
     Benefit,
     Bureau,
+    BureauAlias,
     Chapter,
     Citation,
     Measure,
@@ -56,6 +57,13 @@ class QuantityField(serializers.DecimalField):
     def to_representation(self, value):
         value = super().to_representation(value)
         return int(value) if value == value.to_integral_value() else float(value)
+
+
+def _tier_slug(label: str) -> serializers.SlugRelatedField[EnterpriseTier]:
+    """A tier as its slug; null where none is named."""
+    return serializers.SlugRelatedField(
+        slug_field="slug", read_only=True, allow_null=True, label=label
+    )
 
 
 # ----- references: the short forms one object embeds of another
@@ -154,9 +162,7 @@ class TargetScopeMixin(serializers.Serializer):
 
 class MeasureTargetSerializer(TargetScopeMixin, serializers.ModelSerializer):
     quantity = QuantityField(label="数量")
-    tier = serializers.SlugRelatedField(
-        slug_field="slug", read_only=True, allow_null=True, label="企业梯度"
-    )
+    tier = _tier_slug("企业梯度")
 
     class Meta:
         model = Target
@@ -255,7 +261,7 @@ class MeasureSerializer(serializers.ModelSerializer):
 
 
 class BureauSerializer(serializers.ModelSerializer):
-    aliases = serializers.SlugRelatedField(
+    aliases: serializers.SlugRelatedField[BureauAlias] = serializers.SlugRelatedField(
         slug_field="name", many=True, read_only=True, label="别名"
     )
     measure_count = serializers.IntegerField(read_only=True, label="负责的措施数")
@@ -281,9 +287,9 @@ class BureauSerializer(serializers.ModelSerializer):
 
 
 class TierSerializer(serializers.ModelSerializer):
-    parent = serializers.SlugRelatedField(
-        slug_field="slug", read_only=True, allow_null=True, label="上一层级"
-    )
+    # A declared field named `parent` (DRF's metaclass takes it off the class, so it does not
+    # shadow Field.parent at run time; the stubs cannot see that).
+    parent = _tier_slug("上一层级")  # type: ignore[assignment]
     aliases = serializers.ListField(child=serializers.CharField(), read_only=True, label="别名")
     url = PageURLField(view_name="enterprises:tier_detail", lookup="slug")
 
@@ -303,9 +309,7 @@ class ThemeSerializer(serializers.ModelSerializer):
 
 class TargetSerializer(TargetScopeMixin, serializers.ModelSerializer):
     quantity = QuantityField(label="数量")
-    tier = serializers.SlugRelatedField(
-        slug_field="slug", read_only=True, allow_null=True, label="企业梯度"
-    )
+    tier = _tier_slug("企业梯度")
     measure_number = serializers.IntegerField(
         source="measure.number", read_only=True, label="措施条目序号"
     )
@@ -339,9 +343,7 @@ class ReplySectionSerializer(serializers.ModelSerializer):
 class ReportedFigureSerializer(serializers.ModelSerializer):
     quantity = QuantityField(label="数量")
     quantity_max = QuantityField(label="上限", allow_null=True, read_only=True)
-    tier = serializers.SlugRelatedField(
-        slug_field="slug", read_only=True, allow_null=True, label="企业梯度"
-    )
+    tier = _tier_slug("企业梯度")
 
     class Meta:
         model = ReportedFigure
@@ -601,7 +603,8 @@ class SearchHitSerializer(serializers.Serializer):
 
 class FacetValueSerializer(serializers.Serializer):
     value = serializers.CharField(help_text="what to pass back as the filter (slug, id or type)")
-    label = serializers.CharField(help_text="what to show")
+    # A declared field, not Field.label (as TierSerializer.parent).
+    label = serializers.CharField(help_text="what to show")  # type: ignore[assignment]
     count = serializers.IntegerField()
 
 
