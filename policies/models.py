@@ -280,7 +280,7 @@ class Measure(models.Model):
     title = models.CharField("标题", max_length=200)
     body = models.TextField("正文")
     responsibility_text = models.TextField("责任单位原文", blank=True)
-    bureaus = models.ManyToManyField(
+    bureaus: models.ManyToManyField[Bureau, Responsibility] = models.ManyToManyField(
         Bureau, through="Responsibility", related_name="measures", verbose_name="责任单位"
     )
     tiers = models.ManyToManyField(
@@ -552,9 +552,9 @@ class Citation(models.Model):
 
     def get_absolute_url(self) -> str:
         """The citing passage's page: the measure, the reply section, or the citing document."""
-        if self.measure_id:
+        if self.measure is not None:
             return self.measure.get_absolute_url()
-        if self.section_id:
+        if self.section is not None:
             return f"{self.section.reply.get_absolute_url()}#section-{self.section_id}"
         if self.part in (self.Part.INTRO, self.Part.NEXT_STEPS) and hasattr(self.citing, "reply"):
             return self.citing.reply.get_absolute_url()
@@ -563,9 +563,9 @@ class Citation(models.Model):
     @property
     def passage_label(self) -> str:
         """Where the citation stands, for people: "第7条", "一、（二） 标题", "附则"."""
-        if self.measure_id:
+        if self.measure is not None:
             return f"第{self.measure.number}条 {self.measure.title}"
-        if self.section_id:
+        if self.section is not None:
             return f"{self.section.marker}{self.section.heading}"
         return self.get_part_display()
 
