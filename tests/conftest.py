@@ -19,10 +19,40 @@ def _media_root(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker, _media_root):
-    """The test database holds every bundled document, as `make run` would."""
+def django_db_setup(
+    request,
+    django_test_environment,
+    django_db_blocker,
+    django_db_keepdb,
+    django_db_createdb,
+    django_db_modify_db_settings,
+    _media_root,
+):
+    """The test database, holding every bundled document as `make run` would.
+
+    pytest-django's own fixture sets up only the databases that collected tests ask for with the
+    `django_db` mark or the `db`/`transactional_db`/`live_server` fixtures. The staff browser
+    tests reach the database through session fixtures instead (no test transaction may hold it),
+    so a run of those tests alone set up nothing, and the ingest below then ran against the
+    configured database ("no such table" on a fresh SQLite file; the developer's data otherwise).
+    This project has one database: whoever needs it gets the test database.
+    """
+    from django.test.utils import setup_databases, teardown_databases
+
+    keepdb = django_db_keepdb and not django_db_createdb
     with django_db_blocker.unblock():
+        config = setup_databases(
+            verbosity=request.config.option.verbose,
+            interactive=False,
+            keepdb=keepdb,
+            aliases={"default"},  # type: ignore[arg-type]  # any collection of aliases
+            serialized_aliases=set(),
+        )
         call_command("ingest", stdout=StringIO())
+    yield
+    if not django_db_keepdb:
+        with django_db_blocker.unblock():
+            teardown_databases(config, verbosity=request.config.option.verbose)
 
 
 @pytest.fixture(autouse=True)
