@@ -100,6 +100,9 @@ class _File:
     parsed: ParsedPolicy | ParsedReply | None = None
     plan: DocumentPlan | None = None
     duplicate_of: str = ""
+    # What the parser read for each field staff corrected ("" when the text did not give it),
+    # so the preview can say a value was chosen rather than read.
+    corrected: dict[str, str] = field(default_factory=dict)
 
     @property
     def parsed_text(self) -> ParsedPolicy | ParsedReply:
@@ -178,7 +181,7 @@ def ingest_sources(
         if allow_removals and user is not None and not user.is_superuser:
             raise IngestForbidden("only a superuser may accept removals")
         for f in files:
-            _read_and_parse(f, corrections, user)
+            _read_and_parse(f, corrections, user, dry_run=dry_run)
         report = _plan_and_apply(files, user, allow_removals, dry_run)
     except IngestError as exc:
         _record_refusal(files, str(exc), keep_originals=via != IngestRun.Via.COMMAND)
@@ -187,7 +190,7 @@ def ingest_sources(
     return report
 
 
-def _read_and_parse(f: _File, corrections: dict, user) -> None:
+def _read_and_parse(f: _File, corrections: dict, user, *, dry_run: bool = False) -> None:
     try:
         rules.check_size(len(f.source.data))
         f.format, f.text = extract_text(f.source.name, f.source.data)
@@ -199,9 +202,11 @@ def _read_and_parse(f: _File, corrections: dict, user) -> None:
             known = TextFingerprint.objects.filter(fingerprint=f.fingerprint).first()
             corrections = known.corrections if known else {}
         f.parsed = parse_text(f.text, corrections.get("kind"))
-        _correct(f.parsed, corrections)
+        f.corrected = _correct(f.parsed, corrections)
         rules.check_field_lengths(f.parsed)
-        _check_permission(f.parsed, user)
+        # A reply that names no bureau can still be previewed (the preview says the bureau was
+        # not read, and staff choose it); it cannot be applied until they have.
+        _check_permission(f.parsed, user, allow_unnamed=dry_run)
     except IngestError as exc:
         raise type(exc)(f"{f.source.name}: {exc}") from None
     f.run.kind = _kind(f.parsed)
@@ -215,21 +220,32 @@ def _kind(parsed) -> str:
     )
 
 
-def _correct(parsed, corrections: dict) -> None:
-    """What staff corrected: the answering bureau, the date and the proposal number of a reply."""
+def _correct(parsed, corrections: dict) -> dict[str, str]:
+    """Apply what staff corrected: the answering bureau, the date and the proposal number of a
+    reply. Returns what the parser had read for each corrected field ("" for nothing)."""
     unknown = set(corrections) - set(CORRECTABLE)
     if unknown:
         raise IngestError(f"cannot correct {', '.join(sorted(unknown))}")
     if not isinstance(parsed, ParsedReply):
         if set(corrections) - {"kind"}:
             raise IngestError("bureau, date and number corrections apply to replies only")
-        return
+        return {}
+    read = {
+        "bureau": parsed.bureau or "",
+        "date": parsed.date.isoformat() if parsed.date else "",
+        "number": parsed.proposal_number or "",
+    }
     if "bureau" in corrections:
         bureau = Bureau.objects.identified_by(str(corrections["bureau"])).first()
         if bureau is None:
             raise IngestError(f"unknown bureau {corrections['bureau']!r}")
         parsed.bureau = bureau.name
-        parsed.warnings = [w for w in parsed.warnings if "bureau" not in w]
+        parsed.warnings = [
+            f"answering bureau not named in the text: {bureau.name} as chosen by staff"
+            if w.startswith("answering bureau not named")
+            else w
+            for w in parsed.warnings
+        ]
     if "date" in corrections:
         try:
             parsed.date = dt.date.fromisoformat(str(corrections["date"]))
@@ -241,6 +257,10 @@ def _correct(parsed, corrections: dict) -> None:
         if not re.fullmatch(r"\d{4,12}", number):
             raise IngestError(f"not a proposal number: {number!r} (4–12 digits)")
         parsed.proposal_number = number
+    return {k: read[k] for k in ("bureau", "date", "number") if k in corrections}
+
+
+UNNAMED_BUREAU = "the reply does not name its answering bureau: choose it"
 
 
 def user_can_ingest(user, parsed) -> str | None:
@@ -256,16 +276,16 @@ def user_can_ingest(user, parsed) -> str | None:
     if not own:
         return "your account belongs to no bureau"
     if not parsed.bureau:
-        return "the reply does not name its answering bureau: choose it"
+        return UNNAMED_BUREAU
     bureau = Bureau.objects.identified_by(parsed.bureau).first()
     if bureau is None or bureau.name not in own:
         return f"you upload replies in the name of {'、'.join(sorted(own))}, not {parsed.bureau}"
     return None
 
 
-def _check_permission(parsed, user) -> None:
+def _check_permission(parsed, user, *, allow_unnamed: bool = False) -> None:
     reason = user_can_ingest(user, parsed)
-    if reason:
+    if reason and not (allow_unnamed and reason == UNNAMED_BUREAU):
         raise IngestForbidden(reason)
 
 
@@ -354,6 +374,8 @@ def _plan(f: _File, files: list[_File], user, allow_removals: bool) -> DocumentP
     name = f.source.name
     try:
         f.plan = plan = plan_document(name, f.source.data, f.parsed_text)
+        if f.corrected:
+            plan.preview["corrected"] = dict(f.corrected)
         f.duplicate_of = _held_as(f, files)
         if f.duplicate_of:
             plan.action = "duplicate"

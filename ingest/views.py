@@ -97,7 +97,14 @@ def document_plan(request: HttpRequest, pk: int) -> HttpResponse:
         except IngestError as exc:
             error = str(exc)
             run.refresh_from_db()
-    can_confirm = run.outcome == IngestRun.Outcome.PLANNED
+    preview = (run.plan or {}).get("preview", {})
+    # Bureau staff answer in a bureau's name: one the text does not give must be chosen first.
+    choose_bureau = (
+        not request.user.is_superuser
+        and preview.get("kind") == "reply"
+        and not preview.get("bureau")
+    )
+    can_confirm = run.outcome == IngestRun.Outcome.PLANNED and not choose_bureau
     return render(
         request,
         "ingest/plan.html",
@@ -108,6 +115,7 @@ def document_plan(request: HttpRequest, pk: int) -> HttpResponse:
             "error": error,
             "digest": plan_digest(run.plan),
             "can_confirm": can_confirm,
+            "choose_bureau": choose_bureau,
             "can_correct": run.outcome in (IngestRun.Outcome.PLANNED, IngestRun.Outcome.REFUSED),
         },
         status=400 if error or form.errors else 200,

@@ -119,12 +119,18 @@ def preview(parsed: ParsedReply) -> dict:
 
     return {
         "kind": "reply",
+        "reply_kind": Reply.Kind(parsed.kind).label,
         "title": parsed.title,
+        "proposal_title": parsed.proposal_title,
         "proposal_number": parsed.proposal_number,
         "session": parsed.session,
         "date": parsed.date.isoformat() if parsed.date else None,
         "published_at": parsed.published_at.isoformat() if parsed.published_at else None,
         "bureau": parsed.bureau,
+        # How the text refers to its bureau when it names none ("我局"), for the preview.
+        "bureau_wording": "我局"
+        if parsed.bureau is None and any("“我局”" in w for w in parsed.warnings)
+        else "",
         "co_bureaus": list(parsed.co_bureaus),
         "signature": parsed.signature,
         "intro": parsed.intro,
@@ -235,6 +241,8 @@ def plan_reply(name: str, data: bytes, parsed: ParsedReply) -> DocumentPlan:
     bureau = names.canonical(parsed.bureau) if parsed.bureau else None
     co_bureaus = list(dict.fromkeys(names.canonical(b) for b in parsed.co_bureaus))
     plan.new_bureaus = list(names.unknown)
+    # The names as they will be written, not as the text abbreviates them.
+    plan.preview["bureau"], plan.preview["co_bureaus"] = bureau, co_bureaus
     label = parsed.proposal_number or name
     reply = Reply.objects.filter(document=doc).select_related("bureau").first() if doc else None
     new_sections = parsed_sections(parsed)

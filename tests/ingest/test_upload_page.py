@@ -73,13 +73,63 @@ def test_a_correction_is_shown_in_the_plan_before_confirming(client, charlie):
     client.force_login(charlie)
     response = upload(client, "新答复.txt", new_reply_text().encode())
     url = response["Location"]
-    assert "（未识别：原文只写“我局”）" in client.get(url).content.decode()
+    assert "（未识别：原文未写明答复单位，只写“我局”）" in client.get(url).content.decode()
     science = Bureau.objects.get(short_name="市科创局")
     replanned = client.post(url, {"bureau": science.pk, "date": "2025-07-01", "replan": "1"})
     assert replanned.status_code == 302
     page = client.get(url).content.decode()
     assert science.name in page and "2025-07-01" in page
     assert not Reply.objects.filter(proposal_number=NEW_NUMBER).exists()
+
+
+# Written for these tests: a reply that says only "我局" and signs with a date alone.
+UNSIGNED_REPLY = """\
+对市政协十四届四次会议第20250812号提案的答复
+李明委员：
+您提出的《关于加快中小企业数字化转型的建议》收悉。经认真研究，现答复如下：
+一、推进数字化转型试点
+我局组织开展中小企业数字化转型城市试点，2024年共遴选318家试点企业。
+二、强化服务商培育
+遴选数字化服务商46家，组织“智改数转”现场诊断活动120余场。
+下一步，我局将继续扩大试点范围。
+2025年6月18日
+"""
+
+
+def test_a_reply_naming_no_bureau_is_previewed_with_its_bureau_unread(client, alice):
+    client.force_login(alice)
+    response = upload(client, "数字化转型答复.txt", UNSIGNED_REPLY.encode())
+    assert response.status_code == 302  # previewed, not refused
+    url = response["Location"]
+    page = client.get(url).content.decode()
+    assert "（未识别：原文未写明答复单位，只写“我局”）" in page
+    assert 'name="confirm"' not in page and "请选择答复单位" in page
+    # Confirming anyway (a stale form) is refused with the reason; nothing is written.
+    digest = re.search(r'name="digest" value="(\w+)"', page).group(1)
+    refused = client.post(url, {"digest": digest, "confirm": "1"})
+    assert refused.status_code == 400
+    assert "does not name its answering bureau: choose it" in refused.content.decode()
+    assert not Reply.objects.filter(proposal_number="20250812").exists()
+
+    bureau = Bureau.objects.get(short_name="市经信局")
+    assert client.post(url, {"bureau": bureau.pk, "replan": "1"}).status_code == 302
+    page = client.get(url).content.decode()
+    # Chosen, not read: the preview says so.
+    assert '武汉市经济和信息化局 <strong class="unread">（原文未写明，按更正填写）</strong>' in page
+    assert "answering bureau not named in the text: 武汉市经济和信息化局 as chosen by staff" in page
+    digest = re.search(r'name="digest" value="(\w+)"', page).group(1)
+    done = client.post(url, {"bureau": bureau.pk, "digest": digest, "confirm": "1"})
+    reply = Reply.objects.get(proposal_number="20250812")
+    assert done["Location"] == reply.get_absolute_url()
+    assert reply.bureau == bureau
+
+
+def test_a_corrected_date_shows_what_the_text_said(client, charlie):
+    client.force_login(charlie)
+    url = upload(client, "数字化转型答复.txt", UNSIGNED_REPLY.encode())["Location"]
+    client.post(url, {"date": "2025-06-20", "replan": "1"})
+    page = client.get(url).content.decode()
+    assert '2025-06-20 <strong class="unread">（原文为“2025-06-18”，已按更正填写）</strong>' in page
 
 
 def test_staff_cannot_upload_in_another_bureaus_name(client, bob):
