@@ -112,6 +112,13 @@ def collision(plan: DocumentPlan) -> str | None:
                     f"{same.source_file}: to update it, ingest the file under that name"
                 )
         return None
+    if parsed.reference_number:
+        held = others.filter(reference_number=parsed.reference_number).exclude(source_file="")
+        if (same := held.first()) is not None:
+            return (
+                f"{parsed.reference_number} is already held as {same.source_file} "
+                f"(《{same.title}》): to update it, ingest the file under that name"
+            )
     same = others.filter(
         kind=PolicyDocument.Kind.MEASURES, title=parsed.title, status=parsed.status
     ).first()

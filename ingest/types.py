@@ -75,6 +75,7 @@ class ParsedPolicy:
     effective_note: str = ""  # "自公布之日起施行"
     expires_on: dt.date | None = None
     repeals: list[tuple[str, str]] = field(default_factory=list)  # (reference, title)
+    reference_number: str = ""  # its own 文号 ("武政规〔2025〕3号"), when the header gives it
     warnings: list[str] = field(default_factory=list)
 
     @property

@@ -4,6 +4,7 @@ The layout it reads (fixtures/003_37a99eada62a0cb8.txt):
 
     附件                                   skipped
     武汉市……若干措施                         title (several lines are joined)
+    武政规〔2025〕3号                        its own 文号, when the header gives it
     (征求意见稿)                            status
     为深入贯彻……制定以下措施。                  preamble (every paragraph before the first heading)
     一、建强优质中小企业梯队，……               chapter 1
@@ -30,7 +31,7 @@ import re
 import cn2an
 
 from ..errors import IngestError
-from ..references import repealed_references
+from ..references import normalise, repealed_references
 from ..text import clean_lines, paragraphs
 from ..types import ParsedChapter, ParsedMeasure, ParsedPolicy
 from ..vocab import find_themes, find_tiers
@@ -56,22 +57,37 @@ _CLOSING_RE = re.compile(
 _EFFECTIVE_RE = re.compile(r"自[^，。；]{1,15}?起(?:施行|执行|实施)")
 _EXPIRES_RE = re.compile(r"有效期至\s*(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
 _HEADING_END = "。！？"
+_NUMBER_LABEL_RE = re.compile(r"^(?:发文字号|发文文号|文号)\s*[:：]\s*(?P<number>.+)$")
 
 
-def _read_header(lines: list[str]) -> tuple[str, str, int]:
-    """(title, status, index of the first body line) from the lines before the preamble."""
+def _own_number(line: str) -> str:
+    """The document's own 文号 when the header line gives it: a line that is only the number
+    ("武政规〔2025〕3号", under or above the title) or a web page's "发文字号：…"; else ""."""
+    if match := _NUMBER_LABEL_RE.match(line):
+        line = match.group("number")
+    if "号" not in line:
+        return ""
+    return normalise(line) or ""
+
+
+def _read_header(lines: list[str]) -> tuple[str, str, str, int]:
+    """(title, status, own 文号, index of the first body line) from the lines before the
+    preamble."""
     title_parts: list[str] = []
-    status = ""
+    status = number = ""
     for index, line in enumerate(lines):
         if not line or _ATTACHMENT_RE.match(line):
             continue
         if match := _STATUS_LINE_RE.match(line):
             status = match.group("status")
             continue
+        if not number and (own := _own_number(line)):
+            number = own
+            continue
         if status or BLOCK_RE.match(line) or _SENTENCE_PUNCTUATION.search(line) or len(line) > 60:
-            return "".join(title_parts), status, index
+            return "".join(title_parts), status, number, index
         title_parts.append(line)
-    return "".join(title_parts), status, len(lines)
+    return "".join(title_parts), status, number, len(lines)
 
 
 def _paragraphs(lines: list[str]) -> list[str]:
@@ -191,7 +207,7 @@ def _closing_facts(closing: str) -> tuple[str, dt.date | None, list[tuple[str, s
 def parse_policy(text: str) -> ParsedPolicy:
     """The measures document in `text` (already decoded) as plain data; see the module doc."""
     lines = clean_lines(text)
-    raw_title, status, body_start = _read_header(lines)
+    raw_title, status, own_number, body_start = _read_header(lines)
     title, status = _split_title(raw_title, status)
     paras = _paragraphs(lines[body_start:])
 
@@ -267,5 +283,6 @@ def parse_policy(text: str) -> ParsedPolicy:
         effective_note=effective_note,
         expires_on=expires_on,
         repeals=repeals,
+        reference_number=own_number,
         warnings=warnings,
     )

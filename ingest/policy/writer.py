@@ -14,9 +14,18 @@ from dataclasses import dataclass, field
 
 from django.utils import timezone
 
-from policies.models import Benefit, Chapter, Measure, PolicyDocument, Responsibility, Target
+from policies.models import (
+    Benefit,
+    Chapter,
+    Citation,
+    Measure,
+    PolicyDocument,
+    Responsibility,
+    Target,
+)
 
 from ..plan import BureauNames, DocumentPlan, Item, parsed_fingerprint, values_differ
+from ..references import is_draft
 from ..types import ParsedBenefit, ParsedChapter, ParsedMeasure, ParsedPolicy, ParsedTarget
 from ..writing import WriteConflict, bureau_for, lookups, update
 
@@ -30,15 +39,36 @@ KEPT_GONE = "edited by staff: kept although the new text no longer has it"
 # --- parsed fields to model fields (one function per model) ------------------------------------
 
 
-def document_values(parsed: ParsedPolicy) -> dict:
-    return {
+def document_values(parsed: ParsedPolicy, stored: PolicyDocument | None = None) -> dict:
+    """The document row's fields. A text that states no status clears a draft's (the final text
+    has come) but keeps any other a citation or staff gave; one that states no 文号 keeps the
+    stored one."""
+    values = {
         "title": parsed.title,
         "status": parsed.status,
+        "reference_number": parsed.reference_number,
         "preamble": parsed.preamble,
         "closing": parsed.closing,
         "effective_note": parsed.effective_note,
         "expires_on": parsed.expires_on,
     }
+    if not parsed.status and stored is not None and not is_draft(stored.status):
+        del values["status"]
+    if not parsed.reference_number:
+        del values["reference_number"]
+    return values
+
+
+def known_from_citations(parsed: ParsedPolicy) -> list[PolicyDocument]:
+    """Records of this document's own 文号 that citations created before its text came (no
+    file of their own): ingest fills the first and merges any other into it."""
+    if not parsed.reference_number:
+        return []
+    return list(
+        PolicyDocument.objects.filter(reference_number=parsed.reference_number, source_file="")
+        .exclude(kind=PolicyDocument.Kind.CPPCC_REPLY)
+        .order_by("pk")
+    )
 
 
 def chapter_values(pc: ParsedChapter) -> dict:
@@ -153,6 +183,7 @@ def preview(parsed: ParsedPolicy) -> dict:
     return {
         "kind": "measures",
         "title": parsed.title,
+        "reference_number": parsed.reference_number,
         "status": parsed.status,
         "expires_on": parsed.expires_on.isoformat() if parsed.expires_on else None,
         "repeals": [reference for reference, _ in parsed.repeals],
@@ -196,6 +227,8 @@ class PolicyOps:
     measures: list[MeasureOp] = field(default_factory=list)
     remove_measures: list[int] = field(default_factory=list)
     remove_chapters: list[int] = field(default_factory=list)
+    adopt: bool = False  # the document row is a record created from citations: fill it
+    merge: list[int] = field(default_factory=list)  # other such records of the same 文号
 
 
 def summary(parsed: ParsedPolicy) -> str:
@@ -209,6 +242,10 @@ def summary(parsed: ParsedPolicy) -> str:
 def plan_policy(name: str, data: bytes, parsed: ParsedPolicy) -> DocumentPlan:
     """What writing `parsed` as the document held under `name` would change. Reads only."""
     doc = PolicyDocument.objects.filter(source_file=name).first()
+    cited = [d for d in known_from_citations(parsed) if doc is None or d.pk != doc.pk]
+    adopt = doc is None and bool(cited)
+    if adopt:
+        doc = cited.pop(0)
     plan = DocumentPlan(
         name=name,
         kind=PolicyDocument.Kind.MEASURES,
@@ -218,16 +255,32 @@ def plan_policy(name: str, data: bytes, parsed: ParsedPolicy) -> DocumentPlan:
         data=data,
         document_id=doc.pk if doc else None,
         warnings=list(parsed.warnings),
-        ops=PolicyOps(),
+        ops=PolicyOps(adopt=adopt, merge=[d.pk for d in cited]),
         preview=preview(parsed),
     )
-    if doc is not None and doc.fingerprint == parsed_fingerprint(parsed):
+    if doc is not None and not cited and doc.fingerprint == parsed_fingerprint(parsed):
         plan.action = "unchanged"
         return plan
     if doc is None:
         plan.created.append(Item("document", name, parsed.title))
-    elif fields := values_differ(doc, document_values(parsed)):
+    elif adopt:
+        # One document per 文号: the record its citations made is filled, keeping its links.
+        fields = values_differ(doc, document_values(parsed, doc)) + ["source_file"]
+        plan.changed.append(
+            Item("document", parsed.reference_number, parsed.title, fields, "known from citations")
+        )
+    elif fields := values_differ(doc, document_values(parsed, doc)):
         plan.changed.append(Item("document", name, parsed.title, fields))
+    for other in cited:
+        plan.changed.append(
+            Item(
+                "document",
+                parsed.reference_number,
+                other.title,
+                ["merged"],
+                f"known from citations: its citations now point to {name}",
+            )
+        )
     names = BureauNames()
     chapters = {c.number: c for c in doc.chapters.all()} if doc else {}
     measures = {}
@@ -365,12 +418,16 @@ def apply_policy(plan: DocumentPlan, created_bureaus: list[str]) -> None:
         # The same content in other bytes (a GB18030 copy): the checksum follows the new bytes.
         PolicyDocument.objects.filter(pk=doc.pk).update(checksum=doc.checksum)
         return
-    for key, value in document_values(parsed).items():
+    for key, value in document_values(parsed, doc if plan.document_id else None).items():
         setattr(doc, key, value)
+    if plan.ops.adopt:
+        doc.source_file, doc.kind = plan.name, plan.kind
     doc.fingerprint = parsed_fingerprint(parsed)
     doc.ingested_at = timezone.now()
     doc.full_clean()
     doc.save()
+    if plan.ops.merge:
+        _merge_into(doc, plan.ops.merge)
     tiers, themes = lookups()
     ops = {op.parsed.number: op for op in plan.ops.measures}
     for pc in parsed.chapters:
@@ -383,6 +440,14 @@ def apply_policy(plan: DocumentPlan, created_bureaus: list[str]) -> None:
     Measure.objects.filter(pk__in=plan.ops.remove_measures).delete()
     Chapter.objects.filter(pk__in=plan.ops.remove_chapters).delete()
     plan.document_id = doc.pk
+
+
+def _merge_into(doc: PolicyDocument, pks: list[int]) -> None:
+    """Records of the same 文号 made from citations become `doc`: whatever pointed to them
+    points to it, then they go (they held nothing of their own)."""
+    Citation.objects.filter(cited_id__in=pks).update(cited=doc)
+    PolicyDocument.objects.filter(repealed_by_id__in=pks).update(repealed_by=doc)
+    PolicyDocument.objects.filter(pk__in=pks, source_file="").delete()
 
 
 def _apply_measure(doc, chapter, op: MeasureOp, tiers, themes, source_name, created_bureaus):
