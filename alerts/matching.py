@@ -160,7 +160,7 @@ def matched_items(profile: Profile) -> dict[str, Item]:
             measure_ids.append(hit.id)
         elif hit.type == "target" and hit.extra.get("measure_id"):
             measure_ids.append(hit.extra["measure_id"])
-        elif hit.type in ("reply_section", "figure") and hit.extra.get("reply_id"):
+        elif hit.type in ("reply", "reply_section", "figure") and hit.extra.get("reply_id"):
             reply_ids.append(hit.extra["reply_id"])
     for m in Measure.objects.filter(pk__in=measure_ids).only("pk", "number", "title"):
         items[f"measure:{m.pk}"] = Item(

@@ -588,16 +588,18 @@ class BureauWriteSerializer(serializers.Serializer):
 
 
 class SearchHitSerializer(serializers.Serializer):
-    type = serializers.CharField(help_text="measure, reply_section, … (more types may be added)")
+    type = serializers.CharField(
+        help_text="measure, reply, reply_section, … (more types may be added)"
+    )
     id = serializers.IntegerField()
     title = serializers.CharField()
     snippet = serializers.CharField(help_text="HTML: the text escaped, matched terms in <mark>")
     url = serializers.URLField()
     score = serializers.FloatField()
     number = serializers.IntegerField(required=False, help_text="measure results")
-    reply_id = serializers.IntegerField(required=False, help_text="reply_section results")
+    reply_id = serializers.IntegerField(required=False, help_text="reply and reply_section results")
     proposal_number = serializers.CharField(
-        required=False, allow_null=True, help_text="reply_section results"
+        required=False, allow_null=True, help_text="reply and reply_section results"
     )
 
 

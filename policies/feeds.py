@@ -163,19 +163,25 @@ class SearchFeed(_Feed):
         hits = search_engine.search(query, limit=FEED_SIZE).hits if query else []
         # Atom wants an `updated` per entry: the measure's last change or the reply's date
         # (two queries), else the time of this answer.
-        ids = {
-            kind: [h.id for h in hits if h.type == kind] for kind in ("measure", "reply_section")
-        }
         measures = dict(
-            Measure.objects.filter(pk__in=ids["measure"]).values_list("pk", "updated_at")
+            Measure.objects.filter(pk__in=[h.id for h in hits if h.type == "measure"]).values_list(
+                "pk", "updated_at"
+            )
         )
-        sections = ReplySection.objects.filter(pk__in=ids["reply_section"]).select_related(
-            "reply__document"
-        )
-        replies = {s.pk: _reply_date(s.reply) for s in sections}
+        of_replies = [h for h in hits if h.type in ("reply", "reply_section")]
+        replies = {
+            r.pk: _reply_date(r)
+            for r in Reply.objects.filter(
+                pk__in={h.extra.get("reply_id") for h in of_replies}
+            ).select_related("document")
+        }
         now = timezone.now()
-        dates = {"measure": measures, "reply_section": replies}
-        return [
-            _DatedHit(**vars(hit), updated=dates.get(hit.type, {}).get(hit.id) or now)
-            for hit in hits
-        ]
+
+        def updated(hit) -> dt.datetime | None:
+            if hit.type == "measure":
+                return measures.get(hit.id)
+            if hit.type in ("reply", "reply_section"):
+                return replies.get(hit.extra.get("reply_id"))
+            return None
+
+        return [_DatedHit(**vars(hit), updated=updated(hit) or now) for hit in hits]

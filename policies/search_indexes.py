@@ -104,6 +104,6 @@ register(
         lead_bureau=True,
     ),
     # A target is one clause of a measure: short, so it would outrank the measure itself.
-    SearchKind("target", "目标", "policies.Target", target_sources, order=2, boost=PART_BOOST),
-    SearchKind("bureau", "责任单位", "policies.Bureau", bureau_sources, order=4),
+    SearchKind("target", "目标", "policies.Target", target_sources, order=3, boost=PART_BOOST),
+    SearchKind("bureau", "责任单位", "policies.Bureau", bureau_sources, order=5),
 )

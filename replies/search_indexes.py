@@ -1,4 +1,12 @@
-"""What replies makes searchable: reply sections and reported figures (search.registry)."""
+"""What replies makes searchable (search.registry): each reply, its sections and its reported
+figures.
+
+Every passage of a reply is indexed once. The reply's own entry holds what no section holds: its
+title and the title of the proposal it answers, the intro and the next steps. A short reply with
+no numbered sections (one body, the thanks, a signature) keeps its whole body as the intro, so it
+is found by any word of it; a reply with sections is found by a word of a section as that
+section, and by its title or the proposal's as the reply, never both ways for the same words.
+"""
 
 from __future__ import annotations
 
@@ -21,6 +29,24 @@ def _reply_extra(reply) -> dict:
     }
 
 
+def reply_sources(ids: list[int]) -> Iterator[Source]:
+    from .models import Reply
+
+    replies = Reply.objects.filter(pk__in=ids).select_related("bureau", "document")
+    for r in replies.prefetch_related("co_bureaus"):
+        yield Source(
+            "reply",
+            r.pk,
+            document_ref(r.document),
+            r.title,
+            f"{r.title} {r.proposal_title}".strip(),
+            "\n".join(part for part in (r.intro, r.next_steps) if part),
+            r.get_absolute_url(),
+            _reply_extra(r),
+            _reply_bureaus(r),
+        )
+
+
 def section_sources(ids: list[int]) -> Iterator[Source]:
     from .models import ReplySection
 
@@ -34,8 +60,7 @@ def section_sources(ids: list[int]) -> Iterator[Source]:
             s.pk,
             document_ref(s.reply.document),
             f"{s.marker}{s.heading}",
-            # A top section also answers to the title of the proposal the reply answers.
-            s.heading if s.parent_id else f"{s.heading} {s.reply.proposal_title}".strip(),
+            s.heading,  # the proposal's title is the reply's entry's
             s.text,
             s.get_absolute_url(),
             _reply_extra(s.reply),
@@ -77,16 +102,17 @@ def section_boost(source: Source) -> float:
 
 
 register(
+    SearchKind("reply", "答复", "replies.Reply", reply_sources, order=1),
     SearchKind(
         "reply_section",
         "答复段落",
         "replies.ReplySection",
         section_sources,
-        order=1,
+        order=2,
         boost=section_boost,
     ),
     # A reported figure is one clause of a section.
     SearchKind(
-        "figure", "报告数据", "replies.ReportedFigure", figure_sources, order=3, boost=PART_BOOST
+        "figure", "报告数据", "replies.ReportedFigure", figure_sources, order=4, boost=PART_BOOST
     ),
 )

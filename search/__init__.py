@@ -1,4 +1,4 @@
-"""One search over measures, reply sections, targets, reported figures and bureaus.
+"""One search over measures, replies, reply sections, targets, reported figures and bureaus.
 
 The API, the pages and the finder all call `search()` (or `measure_ids_matching()` for a `q=`
 filter on measure lists). Behind it: jieba segmentation with the domain dictionary
@@ -24,7 +24,7 @@ class Hit:
     snippet: str  # HTML: source text escaped, matched terms in <mark>
     url: str
     score: float
-    # measure: number; reply_section: reply_id, proposal_number (and reply_title); target:
+    # measure: number; reply and reply_section: reply_id, proposal_number (and reply_title); target:
     # measure_id, number, year; figure: reply_id, proposal_number, section_id, year; bureau:
     # short_name.
     extra: dict = field(default_factory=dict)

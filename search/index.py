@@ -163,19 +163,20 @@ def _expansions() -> dict:
             ("measure", pks),
             ("target", ids(Target.objects.filter(measure__in=pks))),
         ],
-        "reply": lambda pks: [
+        "reply+parts": lambda pks: [
+            ("reply", pks),
             ("reply_section", ids(ReplySection.objects.filter(reply__in=pks))),
             ("figure", ids(ReportedFigure.objects.filter(reply__in=pks))),
         ],
         "document": lambda pks: [
             ("measure+targets", ids(Measure.objects.filter(document__in=pks))),
-            ("reply", ids(Reply.objects.filter(document__in=pks))),
+            ("reply+parts", ids(Reply.objects.filter(document__in=pks))),
         ],
         "bureau+uses": lambda pks: [
             ("bureau", pks),
             ("measure+targets", ids(Measure.objects.filter(responsibilities__bureau__in=pks))),
-            ("reply", ids(Reply.objects.filter(bureau__in=pks))),
-            ("reply", ids(Reply.objects.filter(co_bureaus__in=pks))),
+            ("reply+parts", ids(Reply.objects.filter(bureau__in=pks))),
+            ("reply+parts", ids(Reply.objects.filter(co_bureaus__in=pks))),
         ],
         "tier": lambda pks: [
             ("measure+targets", ids(Measure.objects.filter(tiers__in=pks))),

@@ -13,8 +13,9 @@ from search.registry import SearchKind, Source, document_ref
 pytestmark = pytest.mark.django_db
 
 
-def test_the_apps_register_the_five_kinds_in_listing_order():
-    assert registry.names() == ["measure", "reply_section", "target", "figure", "bureau"]
+def test_the_apps_register_the_six_kinds_in_listing_order():
+    assert registry.names() == ["measure", "reply", "reply_section", "target", "figure", "bureau"]
+    assert registry.get("reply").model == "replies.Reply"
     assert registry.get("measure").model == "policies.Measure"
     assert registry.get("figure").model == "replies.ReportedFigure"
     assert dict(SearchEntry._meta.get_field("kind").flatchoices) == registry.labels()
