@@ -17,8 +17,10 @@ from django.http import QueryDict
 from django.urls import reverse
 
 import search as search_engine
-from enterprises.finder import find_measures, finder_query, tier_and_below
-from policies.lookups import clean_text, search_filters
+from enterprises.finder import find_measures, finder_query
+from enterprises.models import EnterpriseTier
+from policies.filters import search_filters
+from policies.lookups import clean_text
 from policies.models import Measure
 from replies.models import Reply, ReplySection
 
@@ -146,7 +148,8 @@ def matched_items(profile: Profile) -> dict[str, Item]:
         if query.needs:
             sections = ReplySection.objects.filter(themes__in=query.needs)
         elif query.tier:
-            sections = ReplySection.objects.filter(tiers__in=tier_and_below(query.tier))
+            standing = EnterpriseTier.objects.standing(query.tier)
+            sections = ReplySection.objects.filter(tiers__in=[s.tier for s in standing])
         for reply in Reply.objects.filter(pk__in=sections.values("reply_id")).order_by("pk"):
             items[f"reply:{reply.pk}"] = Item(
                 f"reply:{reply.pk}", reply.title, reply.get_absolute_url()

@@ -10,9 +10,9 @@ from rest_framework.utils.urls import remove_query_param, replace_query_param
 from rest_framework.views import APIView
 
 import search
+from policies.filters import MAX_INT
 from search.shortcuts import shortcut_url
 
-from .filters import MAX_INT
 from .pagination import PageNumberPagination
 from .schema import ERROR
 from .serializers import SearchHitSerializer, SearchResponseSerializer
@@ -33,7 +33,12 @@ class SearchQuerySerializer(serializers.Serializer):
     bureau = serializers.CharField(
         required=False, allow_blank=True, help_text="bureau id, name or alias"
     )
-    tier = serializers.CharField(required=False, allow_blank=True, help_text="tier slug")
+    tier = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        help_text="tier slug: entries naming what applies to it (the tier itself or a tier it "
+        "stands on), as the measures' `tier` filter; the tier facet counts the same way",
+    )
     theme = serializers.CharField(required=False, allow_blank=True, help_text="theme slug")
     document = serializers.IntegerField(required=False, min_value=1, max_value=MAX_INT)
     page = serializers.IntegerField(required=False, min_value=1, max_value=100_000, default=1)

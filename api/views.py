@@ -14,6 +14,7 @@ from rest_framework.response import Response
 
 from enterprises.models import EnterpriseTier
 from policies.contacts import BureauVersionConflict, bureau_contact_update, user_can_edit_bureau
+from policies.filters import MeasureFilterSet
 from policies.models import Bureau, Measure, PolicyDocument, Target, Theme
 from policies.services import VersionConflict, measure_update, user_can_edit_measure
 from replies.models import Reply, ReplyCoHandler, ReplySection, ReportedFigure
@@ -90,7 +91,7 @@ class MeasureViewSet(
 ):
     queryset = Measure.objects.for_list()
     serializer_class = serializers.MeasureSerializer
-    filterset_class = filters.MeasureFilter
+    filterset_class = MeasureFilterSet
     filter_backends = ReadOnlyViewSet.filter_backends
     ordering_fields = ["number", "title", "updated_at", "id"]
     permission_classes = [permissions.IsAuthenticatedOrReadOnly, CanEditMeasure]

@@ -1,40 +1,34 @@
-from django.db.models import Exists, OuterRef
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
-from policies.lookups import clean_text
+from ingest.vocab import industry_specs
 from policies.models import Measure, Target, Theme
 from replies.models import ReplySection, ReportedFigure
 
-from .finder import find_measures, finder_query, industries, tier_and_below
-from .models import EnterpriseTier
+from .finder import find_measures, finder_query
+from .models import EnterpriseTier, standing_on_among
 from .progress import progress_chart, progress_rows
 
 
 @require_safe
 def tier_detail(request, slug: str):
     tier = get_object_or_404(EnterpriseTier, slug=slug)
-    ladder = list(EnterpriseTier.objects.filter(ladder=tier.ladder).order_by("rank", "name"))
-    below = tier_and_below(tier, ladder)[1:]
-    # The rungs above: tiers whose own chain down the ladder passes through this one.
-    above = [t for t in ladder if t != tier and tier in tier_and_below(t, ladder)]
-    direct = Measure.tiers.through.objects.filter(measure=OuterRef("pk"), enterprisetier=tier)
-    measures = (
-        Measure.objects.filter(tiers__in=[tier, *below])
-        .distinct()
-        .annotate(direct=Exists(direct))
-        .for_list()
-        .order_by("document", "number")
-    )
+    standing = EnterpriseTier.objects.standing(tier)
+    tiers = list(EnterpriseTier.objects.order_by("rank", "name"))
+    measures = list(Measure.objects.applicable_to(tier).for_list().order_by("document", "number"))
+    for measure in measures:
+        named = {t.pk for t in measure.tiers.all()}
+        measure.standing = next(s for s in standing if s.tier.pk in named)
     return render(
         request,
         "enterprises/tier_detail.html",
         {
             "tier": tier,
-            "ladder": ladder,
-            "below": below,
-            "above": above,
+            "ladder": [t for t in tiers if t.ladder == tier.ladder],
+            "below": [s for s in standing if not s.direct],
+            "above": standing_on_among(tier, tiers),
             "measures": measures,
+            "open_measures": Measure.objects.open_to_every_tier().only("pk", "number", "title"),
             "targets": Target.objects.filter(tier=tier).select_related("measure"),
             "figures": ReportedFigure.objects.filter(tier=tier).select_related("reply"),
             "sections": ReplySection.objects.filter(tiers=tier).select_related("reply")[:20],
@@ -45,9 +39,9 @@ def tier_detail(request, slug: str):
 @require_safe
 def finder(request):
     query = finder_query(
-        tier=clean_text(request.GET.get("tier"), 100),
-        industry=clean_text(request.GET.get("industry"), 100),
-        needs=[clean_text(n, 50) for n in request.GET.getlist("need")],
+        tier=request.GET.get("tier", ""),
+        industry=request.GET.get("industry", ""),
+        needs=request.GET.getlist("need"),
     )
     result = find_measures(query) if not query.is_empty else None
     return render(
@@ -57,7 +51,7 @@ def finder(request):
             "query": query,
             "result": result,
             "tiers": EnterpriseTier.objects.ladder_order(),
-            "industries": industries(),
+            "industries": industry_specs(),
             "themes": Theme.objects.all(),
             "picked_needs": {t.slug for t in query.needs},
             "share_url": request.build_absolute_uri(),

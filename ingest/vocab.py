@@ -1,4 +1,4 @@
-"""The controlled vocabularies shipped with the project: bureaus, tiers and themes.
+"""The controlled vocabularies shipped with the project: bureaus, tiers, themes and industries.
 
 Loaded from TOML data files so the parsers stay pure and the lists are edited without code.
 """
@@ -36,6 +36,15 @@ class BureauSpec:
 
 
 @dataclass(frozen=True)
+class TierBase:
+    """A tier of another ladder that a tier stands on: what applies to `tier` applies to it,
+    to those of its enterprises `when` says if it says anything (tiers.toml)."""
+
+    tier: str
+    when: str = ""
+
+
+@dataclass(frozen=True)
 class TierSpec:
     slug: str
     name: str
@@ -43,6 +52,18 @@ class TierSpec:
     rank: int
     parent: str | None
     aliases: tuple[str, ...]
+    sits_on: tuple[TierBase, ...] = ()
+
+
+@dataclass(frozen=True)
+class IndustrySpec:
+    """An industry an owner can pick in the finder (industries.toml)."""
+
+    slug: str
+    name: str
+    group: str
+    keywords: tuple[str, ...]  # words that name the industry or its chain in a measure
+    chain965: bool  # one of the city's "965" industrial chains
 
 
 @dataclass(frozen=True)
@@ -68,7 +89,8 @@ def bureau_specs() -> tuple[BureauSpec, ...]:
 
 @cache
 def tier_specs() -> tuple[TierSpec, ...]:
-    return tuple(
+    """The tiers of tiers.toml; a `parent` or `sits_on` naming no tier of the file raises."""
+    specs = tuple(
         TierSpec(
             t["slug"],
             t["name"],
@@ -76,9 +98,16 @@ def tier_specs() -> tuple[TierSpec, ...]:
             t["rank"],
             t.get("parent"),
             tuple(t.get("aliases", ())),
+            tuple(TierBase(b["tier"], b.get("when", "")) for b in t.get("sits_on", ())),
         )
         for t in _load(TIERS_FILE)["tier"]
     )
+    slugs = {spec.slug for spec in specs}
+    for spec in specs:
+        for named in [*([spec.parent] if spec.parent else []), *(b.tier for b in spec.sits_on)]:
+            if named not in slugs or named == spec.slug:
+                raise ValueError(f"{TIERS_FILE.name}: tier {spec.slug} names tier {named!r}")
+    return specs
 
 
 @cache
@@ -86,6 +115,20 @@ def theme_specs() -> tuple[ThemeSpec, ...]:
     return tuple(
         ThemeSpec(t["slug"], t["name"], tuple(t["keywords"]), tuple(t.get("not_in", ())))
         for t in _load(THEMES_FILE)["theme"]
+    )
+
+
+@cache
+def industry_specs() -> tuple[IndustrySpec, ...]:
+    return tuple(
+        IndustrySpec(
+            slug=row["slug"],
+            name=row["name"],
+            group=row["group"],
+            keywords=tuple(row.get("keywords") or [row["name"]]),
+            chain965=bool(row.get("chain965", False)),
+        )
+        for row in _load(INDUSTRIES_FILE)["industry"]
     )
 
 

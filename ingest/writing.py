@@ -7,7 +7,7 @@ from django.db import transaction
 from enterprises.models import EnterpriseTier
 from policies.models import Bureau, BureauAlias, Theme
 
-from .vocab import bureau_specs, resolve_bureau, theme_specs, tier_specs
+from .vocab import TierSpec, bureau_specs, resolve_bureau, theme_specs, tier_specs
 
 
 class WriteConflict(Exception):
@@ -60,7 +60,10 @@ def sync_vocabulary() -> int:
     for tier_spec in tier_specs():
         changes += update(
             tiers[tier_spec.slug],
-            {"parent": tiers.get(tier_spec.parent) if tier_spec.parent else None},
+            {
+                "parent": tiers.get(tier_spec.parent) if tier_spec.parent else None,
+                "sits_on": tier_bases(tier_spec),
+            },
         )
     for order, theme_spec in enumerate(theme_specs()):
         values = {"name": theme_spec.name, "keywords": list(theme_spec.keywords), "order": order}
@@ -71,6 +74,11 @@ def sync_vocabulary() -> int:
         else:
             changes += update(theme, values)
     return changes
+
+
+def tier_bases(spec: TierSpec) -> list[dict[str, str]]:
+    """EnterpriseTier.sits_on as stored: `when` only where there is a condition."""
+    return [{"tier": b.tier, **({"when": b.when} if b.when else {})} for b in spec.sits_on]
 
 
 def bureau_for(name: str, created: list[str]) -> Bureau:

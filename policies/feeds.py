@@ -17,6 +17,7 @@ import search as search_engine
 from enterprises.models import EnterpriseTier
 from replies.models import Reply, ReplySection
 
+from .filters import measure_filter
 from .lookups import clean_text
 from .models import Bureau, Measure, Theme
 
@@ -97,7 +98,7 @@ class BureauFeed(_Feed):
         return f"{bureau.name}牵头或配合的措施，以及其答复或会办的政协提案和人大代表建议。"
 
     def items(self, bureau: Bureau) -> list:
-        measures = Measure.objects.filter(responsibilities__bureau=bureau).distinct()
+        measures = measure_filter({"bureau": bureau.pk})
         replies = Reply.objects.filter(bureau=bureau) | Reply.objects.filter(co_bureaus=bureau)
         return [
             *measures.order_by("-updated_at")[:FEED_SIZE],
@@ -116,12 +117,10 @@ class TierFeed(_Feed):
         return reverse("enterprises:tier_detail", args=[tier.slug])
 
     def subtitle(self, tier: EnterpriseTier) -> str:
-        return f"面向{tier.name}及其下各层级企业的措施。"
+        return f"适用于{tier.name}的措施：面向它本身及其所依托的各层级企业的措施。"
 
     def items(self, tier: EnterpriseTier) -> list:
-        from enterprises.finder import tier_and_below
-
-        measures = Measure.objects.filter(tiers__in=tier_and_below(tier)).distinct()
+        measures = measure_filter({"tier": tier.slug})
         return list(measures.order_by("-updated_at")[:FEED_SIZE])
 
 
@@ -141,7 +140,7 @@ class ThemeFeed(_Feed):
     def items(self, theme: Theme) -> list:
         sections = ReplySection.objects.filter(themes=theme).select_related("reply__document")
         return [
-            *Measure.objects.filter(themes=theme).order_by("-updated_at")[:FEED_SIZE],
+            *measure_filter({"theme": theme.slug}).order_by("-updated_at")[:FEED_SIZE],
             *sections.order_by("reply_id", "order")[:FEED_SIZE],
         ]
 

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from django.db import models
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
@@ -264,9 +264,21 @@ class MeasureQuerySet(models.QuerySet):
         return self.filter(responsibilities__bureau=bureau).distinct()
 
     def applicable_to(self, tier) -> MeasureQuerySet:
-        """Measures naming the tier or any tier below it on its ladder (a 小巨人 is also 专精特新)."""
-        tiers = [tier, *tier.ancestors()]
-        return self.filter(tiers__in=tiers).distinct()
+        """What applies to an enterprise of `tier` (the one meaning of `tier` everywhere):
+        measures naming the tier itself or a tier it stands on, i.e. the rungs below it on its
+        ladder and the tiers of other ladders tiers.toml says it sits on (a 小巨人 is also a
+        专精特新中小企业; a 科技型中小企业 is a 中小企业). See EnterpriseTierQuerySet.standing."""
+        from enterprises.models import EnterpriseTier
+
+        pks = [s.tier.pk for s in EnterpriseTier.objects.standing(tier)]
+        links = Measure.tiers.through.objects.filter(
+            measure=OuterRef("pk"), enterprisetier_id__in=pks
+        )
+        return self.filter(Exists(links))
+
+    def open_to_every_tier(self) -> MeasureQuerySet:
+        """Measures naming no tier at all: they exclude no enterprise."""
+        return self.exclude(Exists(Measure.tiers.through.objects.filter(measure=OuterRef("pk"))))
 
 
 class Measure(models.Model):

@@ -17,13 +17,8 @@ from replies.models import Reply, ReplySection
 from search import registry as search_registry
 from search.shortcuts import shortcut_url
 
-from .lookups import (
-    clean_text,
-    filter_measures,
-    named_filters,
-    positive_int,
-    search_filters,
-)
+from .filters import MeasureFilterSet, named_filters, page_filter, search_filters
+from .lookups import clean_text, positive_int
 from .models import Bureau, Chapter, Citation, Measure, PolicyDocument, Responsibility, Theme
 from .related import related_passages
 
@@ -118,9 +113,10 @@ def _log(query: str, count: int) -> None:
 
 @require_safe
 def measure_list(request):
-    measures, picked = filter_measures(
-        Measure.objects.for_list().order_by("document", "number"), request.GET
+    found = page_filter(
+        MeasureFilterSet, request.GET, Measure.objects.for_list().order_by("document", "number")
     )
+    measures, picked = found.qs, found.picked
     return render(
         request,
         "policies/measure_list.html",

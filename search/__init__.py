@@ -10,6 +10,10 @@ the same tokens, so both find the same entries.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from enterprises.models import EnterpriseTier
 
 MAX_LIMIT = 200
 MAX_OFFSET = 10_000
@@ -86,7 +90,7 @@ def search(
     *,
     types: list[str] | None = None,
     bureau: str | int | None = None,
-    tier: str | None = None,
+    tier: str | EnterpriseTier | None = None,
     theme: str | None = None,
     document: int | str | None = None,
     limit: int = 20,
@@ -94,8 +98,9 @@ def search(
 ) -> SearchResult:
     """Ranked hits for what a person typed, with facet counts; never raises on odd input.
 
-    Facet filters: `types` (see Hit.type), `bureau` (id, name or any alias), `tier` (slug or
-    name), `theme` (slug or name), `document` (id). Several words must all match; when none
+    Facet filters: `types` (see Hit.type), `bureau` (id, name or any alias), `tier` (a tier, or
+    its slug, name or alias: entries naming what applies to it, as policies.filters means it),
+    `theme` (slug or name), `document` (id). Several words must all match; when none
     matches all of them, entries matching some are shown and `mode` is "any".
     """
     from . import engine
@@ -131,7 +136,8 @@ def search(
     if not ranked.count:
         if not result.message:
             result.message = "没有找到匹配的结果。"
-        if not filters.tokens and filters.document_id is None and not filters.kinds:
+        unfiltered = not (filters.tokens or filters.any_tokens or filters.kinds)
+        if unfiltered and filters.document_id is None:
             result.suggestions = suggest(parsed)
     return result
 
@@ -187,6 +193,7 @@ def _filters(types, bureau, tier, theme, document):
     from django.db.models import Q
 
     from enterprises.models import EnterpriseTier
+    from policies.filters import TierField
     from policies.models import Bureau, Theme
 
     from . import registry
@@ -206,14 +213,12 @@ def _filters(types, bureau, tier, theme, document):
             return None, f"未找到单位：{key}。"
         filters.tokens.append(bureau_token(pk))
     if tier not in (None, ""):
-        pk = (
-            EnterpriseTier.objects.filter(Q(slug=tier) | Q(name=tier))
-            .values_list("pk", flat=True)
-            .first()
-        )
-        if pk is None:
+        found = tier if isinstance(tier, EnterpriseTier) else TierField().known().get(str(tier))
+        if found is None:
             return None, f"未找到企业梯度：{tier}。"
-        filters.tokens.append(tier_token(pk))
+        # What applies to the tier (policies.filters): entries naming it or a tier it stands on.
+        standing = EnterpriseTier.objects.standing(found)
+        filters.any_tokens.append([tier_token(s.tier.pk) for s in standing])
     if theme not in (None, ""):
         pk = (
             Theme.objects.filter(Q(slug=theme) | Q(name=theme)).values_list("pk", flat=True).first()
@@ -250,10 +255,26 @@ def _facets(rows) -> tuple[dict[str, dict[str, int]], dict[str, dict[str, str]]]
     for key, n in sorted(keys.items(), key=lambda kv: (-kv[1], kv[0])):
         prefix, _, value = key.partition(":")
         facet = _FACET_PREFIXES.get(prefix)
-        if facet:
+        if facet and facet != "tier":
             counts[facet][value] = n
             labels[facet][value] = known.get(key, value)
+    if any(key.startswith("t:") for key in keys):
+        counts["tier"], labels["tier"] = _tier_facet(rows, known)
     return counts, labels
+
+
+def _tier_facet(rows, known: dict[str, str]) -> tuple[dict[str, int], dict[str, str]]:
+    """Per tier, how many rows the `tier` filter would keep: those naming the tier or a tier it
+    stands on (EnterpriseTierQuerySet.standing), so a facet's count is what clicking it shows."""
+    from .entities import tier_reach
+
+    named = [{k[2:] for k in row.facet_keys.split() if k.startswith("t:")} for row in rows]
+    counts: dict[str, int] = {}
+    for slug, reach in tier_reach().items():
+        if n := sum(bool(slugs & reach) for slugs in named):
+            counts[slug] = n
+    order = sorted(counts, key=lambda slug: (-counts[slug], slug))
+    return {slug: counts[slug] for slug in order}, {s: known.get(f"t:{s}", s) for s in order}
 
 
 def _hits(rows, highlights: list[str]) -> list[Hit]:

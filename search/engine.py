@@ -42,6 +42,8 @@ class Filters:
     kinds: list[str] | None = None
     document_id: int | None = None
     tokens: list[str] = field(default_factory=list)  # entity tokens every match must carry
+    # Groups of entity tokens: every match carries at least one token of each group.
+    any_tokens: list[list[str]] = field(default_factory=list)
 
 
 @dataclass
@@ -151,8 +153,12 @@ class _Engine:
             self.add(f"e.kind IN ({', '.join(['%s'] * len(filters.kinds))})", *filters.kinds)
         if filters.document_id is not None:
             self.add("e.document_id = %s", filters.document_id)
-        if filters.tokens:
-            self.add(*self._matches_flat(self.all_tokens([self.quote(t) for t in filters.tokens])))
+        required = [self.quote(t) for t in filters.tokens]
+        required += [
+            self.any_tokens([self.quote(t) for t in group]) for group in filters.any_tokens
+        ]
+        if required:
+            self.add(*self._matches_flat(self.all_tokens(required)))
         # What the rank is computed against: the positive token expressions.
         rank_exprs = [self.token_expr(t) for t in positive if t.matchable]
         if not rank_exprs:

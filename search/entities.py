@@ -130,3 +130,16 @@ def _build_facet_labels() -> dict[str, str]:
     for pk, title in PolicyDocument.objects.values_list("pk", "title"):
         labels[f"d:{pk}"] = title
     return labels
+
+
+def tier_reach() -> dict[str, frozenset[str]]:
+    """Tier slug -> the slugs of the tiers it stands on, itself included: what the `tier`
+    filter keeps (EnterpriseTierQuerySet.standing), for the tier facet's counts."""
+    return _cached("tier-reach", _build_tier_reach)
+
+
+def _build_tier_reach() -> dict[str, frozenset[str]]:
+    from enterprises.models import EnterpriseTier, standing_among
+
+    tiers = list(EnterpriseTier.objects.all())
+    return {t.slug: frozenset(s.tier.slug for s in standing_among(t, tiers)) for t in tiers}

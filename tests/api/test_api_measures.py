@@ -116,17 +116,41 @@ def test_filter_by_tier_and_theme(api):
     assert {r["number"] for r in results(api.get(LIST, {"theme": "融资"}))} == financing
 
 
-def test_applicable_to_includes_measures_for_the_tiers_below(api):
-    """A 小巨人 may use what is offered to every 专精特新中小企业 (the ladder)."""
-    named = {
+def test_tier_includes_measures_for_the_tiers_it_stands_on(api):
+    """`tier` means what applies to the tier: a 小巨人 may use what is offered to every
+    专精特新中小企业 and every 中小企业 (the rungs below it on its ladder)."""
+    numbers = [
         r["number"] for r in results(api.get(LIST, {"tier": "little-giant", "page_size": 200}))
-    }
-    applicable = {
+    ]
+    assert 5 in numbers  # names 专精特新中小企业 only
+    assert 3 in numbers  # names 中小企业 only
+    assert 4 not in numbers  # 规上工业企业: another ladder
+    assert 2 not in numbers  # names no tier: not "for" any tier
+    assert numbers == sorted(numbers) and len(numbers) == len(set(numbers))
+
+
+def test_an_unknown_tier_is_a_400_naming_the_accepted_values(api):
+    response = api.get(LIST, {"tier": "dragon"})
+    assert response.status_code == 400
+    message = response.json()["errors"]["tier"][0]
+    assert "未知的企业类型“dragon”" in message
+    assert "little-giant" in message and "tech-sme" in message
+
+
+@pytest.mark.parametrize("name", ["tier", "theme", "need", "role", "chapter"])
+def test_an_empty_filter_value_is_a_400(api, name):
+    assert api.get(LIST, {name: ""}).status_code == 400
+
+
+def test_need_is_repeatable_and_means_any_of_the_themes(api):
+    land = {r["number"] for r in results(api.get(LIST, {"need": "land", "page_size": 200}))}
+    finance = {r["number"] for r in results(api.get(LIST, {"need": "financing", "page_size": 200}))}
+    both = {
         r["number"]
-        for r in results(api.get(LIST, {"applicable_to": "little-giant", "page_size": 200}))
+        for r in results(api.get(LIST, {"need": ["land", "financing"], "page_size": 200}))
     }
-    assert named < applicable
-    assert 5 in applicable and 5 not in named  # measure 5 names 专精特新中小企业 only
+    assert 15 in land and 16 in finance
+    assert both == land | finance
 
 
 def test_q_finds_measure_16_on_financial_services(api, measure):

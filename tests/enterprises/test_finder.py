@@ -4,7 +4,8 @@ import re
 
 import pytest
 
-from enterprises.finder import find_measures, finder_query, industries
+from enterprises.finder import find_measures, finder_query
+from ingest.vocab import industry_specs as industries
 
 pytestmark = pytest.mark.django_db
 
