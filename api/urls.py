@@ -5,6 +5,7 @@ from rest_framework.routers import DefaultRouter
 from . import stats, views
 from .docs import RedocView, SwaggerView
 from .export import ExportView
+from .finder import FinderView
 from .search import SearchView
 
 router = DefaultRouter()
@@ -22,6 +23,7 @@ urlpatterns = [
     path("docs/", SwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("redoc/", RedocView.as_view(url_name="api-schema"), name="api-redoc"),
     path("search/", SearchView.as_view(), name="api-search"),
+    path("finder/", FinderView.as_view(), name="api-finder"),
     path("stats/bureaus/", stats.BureauStatsView.as_view(), name="api-stats-bureaus"),
     path(
         "stats/co-responsibility/",

@@ -30,6 +30,7 @@ from drf_spectacular.utils import extend_schema_field
 
 from ingest.vocab import IndustrySpec, industry_specs
 from policies.filters import MeasureFilterSet, VocabularyField, page_filter
+from policies.guide import benefit_lines
 from policies.models import Measure, Theme
 
 from .models import EnterpriseTier, Standing
@@ -134,6 +135,7 @@ class FinderMatch:
     untargeted: bool  # names no tier at all, so it is open to every enterprise
     focus: int = 0  # how much the measure speaks of the picked needs (the tie-breaker)
     reasons: list[str] = field(default_factory=list)
+    benefits: list[str] = field(default_factory=list)  # what it offers (policies.guide)
 
     @property
     def direct(self) -> bool:
@@ -210,6 +212,7 @@ def _score(measure: Measure, query: FinderQuery, standing: list[Standing]) -> Fi
     )
     match = FinderMatch(measure, score, needs, keyword, chain_wide, how, untargeted, focus)
     match.reasons = reasons(match, query)
+    match.benefits = benefit_lines(measure)
     return match
 
 

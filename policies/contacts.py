@@ -137,3 +137,18 @@ def bureau_contact_update(
         current._change_reason = reason or "编辑联系方式"
         current.save()
     return current
+
+
+def responsibility_contact(responsibility) -> dict[str, Any]:
+    """Whom to call about a measure, as the finder API gives it: the responsible bureau, its
+    role, and its card, the hotline standing in (`hotline` true) where it has no phone."""
+    card = contact_card(responsibility.bureau)
+    return {
+        "bureau": {"id": card.bureau.pk, "name": card.bureau.name},
+        "role": responsibility.role,
+        "office": card.office,
+        "phone": card.phone,
+        "address": card.address,
+        "website": card.website,
+        "hotline": card.hotline,
+    }
