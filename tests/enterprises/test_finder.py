@@ -161,3 +161,49 @@ def test_finder_renders_in_a_bounded_number_of_queries(client, django_assert_max
     }
     with django_assert_max_num_queries(13):
         assert client.get("/finder/", params).status_code == 200
+
+
+def test_picking_an_industry_changes_the_order_and_the_reasons():
+    without = find_measures(finder_query(tier="little-giant")).matches
+    with_it = find_measures(finder_query(tier="little-giant", industry="optoelectronics")).matches
+    assert [m.measure.number for m in without][:3] == [1, 7, 8]
+    ranked = [m.measure.number for m in with_it]
+    assert ranked[:3] == [12, 5, 17]  # the measures naming 光电子信息
+    assert set(ranked) == {m.measure.number for m in without}  # the industry never narrows
+    first = with_it[0]
+    assert "提及“光电子信息”：与所选行业光电子信息直接相关" in first.reasons
+    assert not any("光电子" in r for r in without[0].reasons)
+
+
+def test_a_measure_for_every_965_chain_says_so_and_names_the_industry():
+    matches = find_measures(finder_query(tier="little-giant", industry="optoelectronics")).matches
+    by_number = {m.measure.number: m for m in matches}
+    assert "面向全部“965”产业链，光电子信息产业链同样适用" in by_number[1].reasons
+    assert "面向全部“965”产业链，光电子信息产业链同样适用" in by_number[7].reasons
+    # Naming the industry ranks above addressing every chain, which ranks above the rest.
+    order = [m.measure.number for m in matches]
+    assert order.index(5) < order.index(1) < order.index(9)
+    assert "未专门提及光电子信息，不限行业" in by_number[9].reasons
+
+
+def test_the_owners_question_names_the_industry_in_every_reason():
+    matches = find_measures(
+        finder_query(tier="little-giant", industry="optoelectronics", needs=["financing"])
+    ).matches
+    assert [m.measure.number for m in matches][:2] == [16, 3]
+    assert all(any("光电子信息" in r for r in m.reasons) for m in matches)
+    assert matches[0].reasons == [
+        "满足需求：融资",
+        "未专门提及光电子信息，不限行业",
+        "直接面向专精特新“小巨人”企业",
+    ]
+
+
+def test_the_finder_page_shows_what_a_measure_offers_once_staff_fill_it_in(client, measure):
+    from policies.models import Measure
+
+    params = {"tier": "little-giant", "need": "financing"}
+    assert 'class="benefits"' not in client.get("/finder/", params).content.decode()
+    Measure.objects.filter(pk=measure(16).pk).update(guide_support="贷款贴息，最高50万元")
+    html = client.get("/finder/", params).content.decode()
+    assert "<li>支持内容：贷款贴息，最高50万元</li>" in html
