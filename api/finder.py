@@ -14,7 +14,7 @@ from enterprises.finder import FinderFilterSet, FinderMatch, FinderQuery, find_m
 from ingest.vocab import industry_specs, theme_specs, tier_specs
 from policies.contacts import responsibility_contact
 from policies.filters import TIER_HELP
-from policies.models import Measure
+from policies.models import Measure, Responsibility
 
 from .pagination import PageNumberPagination
 from .schema import ERROR
@@ -34,7 +34,7 @@ class FinderBureauSerializer(serializers.Serializer):
 
 class FinderContactSerializer(serializers.Serializer):
     bureau = FinderBureauSerializer()
-    role = serializers.ChoiceField(choices=["lead", "co"])
+    role = serializers.ChoiceField(choices=Responsibility.Role.choices)
     office = serializers.CharField(allow_blank=True)
     phone = serializers.CharField(help_text="the bureau's, or 12345 where `hotline` is true")
     address = serializers.CharField(allow_blank=True)

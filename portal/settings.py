@@ -227,6 +227,7 @@ SPECTACULAR_SETTINGS = {
         "BenefitKindEnum": "policies.models.Benefit.Kind",
         "DocumentKindEnum": "policies.models.PolicyDocument.Kind",
         "IngestKindEnum": "ingest.parse.KINDS",
+        "ResponsibilityRoleEnum": "policies.models.Responsibility.Role",
     },
 }
 
