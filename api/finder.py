@@ -48,7 +48,10 @@ class FinderResultSerializer(serializers.Serializer):
     measure = FinderMeasureSerializer()
     score = serializers.IntegerField()
     reasons = serializers.ListField(child=serializers.CharField(), help_text="why, in words")
-    benefits = serializers.ListField(child=serializers.CharField(), help_text="what it offers")
+    benefits = serializers.ListField(
+        child=serializers.CharField(),
+        help_text="what it offers: the staff's 申报指南 lines first, then the terms its text states",
+    )
     contacts = FinderContactSerializer(many=True, help_text="the responsible bureaus, lead first")
 
 

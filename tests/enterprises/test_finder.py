@@ -199,11 +199,13 @@ def test_the_owners_question_names_the_industry_in_every_reason():
     ]
 
 
-def test_the_finder_page_shows_what_a_measure_offers_once_staff_fill_it_in(client, measure):
+def test_the_finder_page_shows_what_a_measure_offers_staff_lines_first(client, measure):
     from policies.models import Measure
 
     params = {"tier": "little-giant", "need": "financing"}
-    assert 'class="benefits"' not in client.get("/finder/", params).content.decode()
+    html = client.get("/finder/", params).content.decode()
+    # The text's own terms (Benefit lines read at ingest), before staff fill in anything.
+    assert "<li>帮助专精特新中小企业使用中小企业融资应急资金，并减免一定使用费</li>" in html
     Measure.objects.filter(pk=measure(16).pk).update(guide_support="贷款贴息，最高50万元")
     html = client.get("/finder/", params).content.decode()
-    assert "<li>支持内容：贷款贴息，最高50万元</li>" in html
+    assert '<ul class="benefits"><li>支持内容：贷款贴息，最高50万元</li>' in html
