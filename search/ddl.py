@@ -10,6 +10,7 @@ from __future__ import annotations
 TABLE = "portal_searchentry"
 FTS_TABLE = "portal_searchentry_fts"
 CHAMPION_TABLE = "portal_searchchampion"
+VECTOR_INDEX = f"{TABLE}_vector_gin"
 
 # Title above body above structured fields (bureaus, tiers, themes as entity tokens).
 POSTGRES_CREATE = [
@@ -24,7 +25,7 @@ POSTGRES_CREATE = [
     # vector moved to the TOAST table costs several extra page reads each time. The texts
     # (stored columns the vector is generated from) are compressed and moved out first.
     f"ALTER TABLE {TABLE} ALTER COLUMN search_vector SET STORAGE MAIN",
-    f"CREATE INDEX {TABLE}_vector_gin ON {TABLE} USING gin (search_vector)",
+    f"CREATE INDEX {VECTOR_INDEX} ON {TABLE} USING gin (search_vector)",
     # Ten times the default: the planner's estimate of a common term's matches stands in for
     # an exact count above engine.WINDOW, and comes from these lexeme frequencies.
     f"ALTER TABLE {TABLE} ALTER COLUMN search_vector SET STATISTICS 1000",
@@ -40,7 +41,7 @@ POSTGRES_CREATE = [
 ]
 POSTGRES_DROP = [
     f"DROP TABLE IF EXISTS {CHAMPION_TABLE}",
-    f"DROP INDEX IF EXISTS {TABLE}_vector_gin",
+    f"DROP INDEX IF EXISTS {VECTOR_INDEX}",
     f"ALTER TABLE {TABLE} DROP COLUMN IF EXISTS search_vector",
 ]
 
@@ -104,3 +105,22 @@ def create_sqlite_fts(schema_editor) -> None:
     if schema_editor.connection.vendor == "sqlite":
         for sql in SQLITE_DROP + SQLITE_CREATE:
             schema_editor.execute(sql)
+
+
+# Bulk loads (the synthetic corpus) build the GIN index once after the rows are in.
+
+
+def vector_index() -> str:
+    return f"CREATE INDEX IF NOT EXISTS {VECTOR_INDEX} ON {TABLE} USING gin (search_vector)"
+
+
+def has_vector_index() -> bool:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT to_regclass(%s) IS NOT NULL", [VECTOR_INDEX])
+        return bool(cursor.fetchone()[0])
+
+
+def drop_vector_index(cursor) -> None:
+    cursor.execute(f"DROP INDEX IF EXISTS {VECTOR_INDEX}")

@@ -12,6 +12,16 @@ from search.synth import delete_synthetic
 pytestmark = pytest.mark.django_db
 
 
+def small_lists(monkeypatch, champions_kept=100):
+    """The 100k corpus's proportions in a test corpus of a few hundred entries: exact up to 50
+    matches, 100 entries kept per common lexeme (so 企业's list is incomplete), 20 ranked."""
+    monkeypatch.setattr(champions, "WINDOW", 50)
+    monkeypatch.setattr(engine, "WINDOW", 50)
+    monkeypatch.setattr(engine, "RANKED", 20)
+    monkeypatch.setattr(champions, "CHAMPIONS", champions_kept)
+    monkeypatch.setattr(engine, "CHAMPIONS", champions_kept)
+
+
 def test_synth_makes_searchable_provisions_from_real_sentences(capsys):
     call_command("synth", provisions=30, seed=3)
     assert "30 provisions in 1 document(s)" in capsys.readouterr().out
@@ -32,6 +42,26 @@ def test_synth_makes_searchable_provisions_from_real_sentences(capsys):
     assert not Measure.objects.filter(document__source_file__startswith="synth-").exists()
 
 
+def test_synth_rows_are_what_the_index_itself_would_write():
+    """The fast path composes entries from segmented sentences and writes them in bulk: a
+    full re-segmentation afterwards must find nothing to change, and the provisions' texts
+    must be the real sentences (each provision's sentences come from the documents)."""
+    from search.index import reindex
+
+    call_command("synth", provisions=120, seed=4)
+    synthetic = Measure.objects.filter(document__source_file__startswith="synth-")
+    assert synthetic.count() == 120
+    assert reindex(["measure"]) == {"measure": 0}
+    entry = SearchEntry.objects.get(kind="measure", object_id=synthetic.order_by("pk").last().pk)
+    m = Measure.objects.get(pk=entry.object_id)
+    assert entry.body == m.body and entry.title == f"{m.number}. {m.title}"
+    assert f"d:{m.document_id}" in entry.facet_keys.split()
+    # Grown again: the new provisions continue the numbering of documents and ids.
+    call_command("synth", provisions=5, seed=9)
+    assert synthetic.count() == 125
+    assert reindex(["measure"]) == {"measure": 0}
+
+
 def test_synth_refuses_zero_provisions():
     with pytest.raises(Exception, match="at least 1"):
         call_command("synth", provisions=0)
@@ -42,9 +72,7 @@ def test_champion_ranking_gives_the_exact_top_page_for_one_word(monkeypatch):
     call_command("synth", provisions=150, seed=5)
     exact = search("企业", limit=10)
     assert exact.count_exact and exact.strategy == "exact"
-    monkeypatch.setattr(champions, "WINDOW", 50)
-    monkeypatch.setattr(engine, "WINDOW", 50)
-    monkeypatch.setattr(engine, "RANKED", 20)
+    small_lists(monkeypatch)
     assert champions.rebuild_champions(force=True) > 0
     fast = search("企业", limit=10)
     assert fast.strategy.startswith("champions")
@@ -58,9 +86,7 @@ def test_entries_changed_after_the_champion_lists_are_still_ranked(monkeypatch, 
     from policies.services import measure_update
 
     call_command("synth", provisions=150, seed=6)
-    monkeypatch.setattr(champions, "WINDOW", 50)
-    monkeypatch.setattr(engine, "WINDOW", 50)
-    monkeypatch.setattr(engine, "RANKED", 20)
+    small_lists(monkeypatch)
     champions.rebuild_champions(force=True)
     m = measure(11)
     data = {"title": "企业" * 10, "body": "服务企业。"}
@@ -73,9 +99,7 @@ def test_entries_changed_after_the_champion_lists_are_still_ranked(monkeypatch, 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="champion lists are PostgreSQL's")
 def test_champion_candidates_still_meet_every_condition_of_the_query(monkeypatch):
     call_command("synth", provisions=150, seed=7)
-    monkeypatch.setattr(champions, "WINDOW", 50)
-    monkeypatch.setattr(engine, "WINDOW", 50)
-    monkeypatch.setattr(engine, "RANKED", 20)
+    small_lists(monkeypatch)
     champions.rebuild_champions(force=True)
     broad = search("企业", types=["measure"], limit=10)
     assert broad.strategy.startswith("champions")
@@ -95,12 +119,27 @@ def test_champion_candidates_still_meet_every_condition_of_the_query(monkeypatch
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="champion lists are PostgreSQL's")
 def test_an_estimated_count_is_marked_on_the_page_and_in_the_api(monkeypatch, client):
     call_command("synth", provisions=150, seed=8)
-    monkeypatch.setattr(champions, "WINDOW", 50)
-    monkeypatch.setattr(engine, "WINDOW", 50)
-    monkeypatch.setattr(engine, "RANKED", 20)
+    small_lists(monkeypatch)
     champions.rebuild_champions(force=True)
     html = client.get("/search/", {"q": "企业"}).content.decode()
     assert "找到约 " in html
     body = client.get("/api/v1/search/", {"q": "企业"}).json()
     assert body["count_exact"] is False and body["count"] > 50
     assert client.get("/api/v1/search/", {"q": "贴息"}).json()["count_exact"] is True
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="champion lists are PostgreSQL's")
+def test_champion_lists_of_a_bulk_load_are_those_the_database_builds(monkeypatch):
+    """synth builds the lists from the tokens it writes (champions.Collector); the database's
+    own build (rebuild_champions) must give the very same lists, in the same order."""
+    monkeypatch.setattr(champions, "WINDOW", 40)
+    monkeypatch.setattr(champions, "CHAMPIONS", 30)
+    call_command("synth", provisions=140, seed=12)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT term, ids FROM portal_searchchampion ORDER BY term")
+        collected = cursor.fetchall()
+    assert len(collected) > 20
+    assert champions.rebuild_champions(force=True) == len(collected)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT term, ids FROM portal_searchchampion ORDER BY term")
+        assert cursor.fetchall() == collected
