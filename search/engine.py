@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from django.db import connection
 
 from .champions import CHAMPIONS, NORMALIZATION, RANKED, WEIGHTS, WINDOW
-from .ddl import CHAMPION_TABLE, FTS_TABLE, TABLE
+from .ddl import CHAMPION_TABLE, FTS_TABLE, TABLE, VECTOR_INDEX
 from .query import Term
 from .registry import order_case
 
@@ -28,8 +28,6 @@ log = logging.getLogger(__name__)
 
 # What the ranking of champion candidates reads: the WHERE clause and the selected row.
 _CANDIDATE_COLUMNS = "id, object_id, kind, facet_keys, boost, search_vector, plain, document_id"
-# Above this many times WINDOW, the planner's estimate alone decides that a query is large.
-SURE_LARGE = 4
 # bm25 column weights on SQLite: title, body, structured fields, in the same ratio as PostgreSQL's.
 BM25_WEIGHTS = (5.0, 2.0, 1.0)
 # When related words were added to a query, an entry's rank is its rank for the words as typed
@@ -282,12 +280,35 @@ class _Postgres(_Engine):
         where, params = self.where_sql(), self.params
         scores, score_params = self.scoring(positive, rank_expr)
         select = f"SELECT e.id, e.object_id, {scores}, e.kind, e.facet_keys"
-        # One round trip for the planner's estimate of the matches and the champion lists of
-        # the query's terms (both cheap), a second to rank: all the matches when there are at
-        # most WINDOW (counting them exactly), else the champions.
+        size = max(RANKED, needed)
+        rank_all = self.paged(
+            f"{select} FROM {TABLE} e WHERE {where}", [*score_params, *params], page, size
+        )
+        # First round trip: the champion lists of the query's terms (primary-key reads) and the
+        # planner's estimate of its matches.
         terms = sorted({token for term in positive for token in term.tokens})
         estimate, lists, built_at = self.estimate_and_champions(where, params, terms)
-        if estimate <= SURE_LARGE * WINDOW:
+        if built_at is not None and mode == "all":
+            complete = _complete_candidates(positive, lists)
+            if complete is not None:
+                # Some required word occurs in fewer than CHAMPIONS entries, all of them in its
+                # list: every match is among them (or changed since the lists were built), so
+                # ranking those is the exact count and the exact ranking, without the GIN index.
+                total, rows = self.fetch(
+                    *self.candidates(select, where, params, score_params, complete, built_at)(
+                        page, max(WINDOW, needed)
+                    )
+                )
+                return Ranked(total, rows, strategy="complete")
+        rare = built_at is None or (mode == "all" and _has_rare_term(positive, lists))
+        if not rare and estimate <= WINDOW and self.index_only(mode, negative, filters, positive):
+            # The planner underestimates AND-ed common words (138 for the 3,213 entries holding
+            # 孵化器 and 众创空间): ask the GIN index how many entries it has for the query, which
+            # is far cheaper than reading WINDOW + 1 of them to find out they are too many.
+            counted = self.index_count(where, params)
+            if counted is not None and counted > WINDOW:
+                estimate = counted
+        if rare or estimate <= WINDOW:
             # Every GIN answer for a tsquery is rechecked, microseconds each: read at most
             # WINDOW + 1 matches (the planner underestimates AND-ed terms, rarely the reverse).
             inner = (
@@ -300,38 +321,21 @@ class _Postgres(_Engine):
             if total <= WINDOW:
                 return Ranked(total, rows[:WINDOW])
         count = max(WINDOW + 1, estimate)
-        size = max(RANKED, needed)
-        rank_all = self.paged(
-            f"{select} FROM {TABLE} e WHERE {where}", [*score_params, *params], page, size
-        )
         if rank_expr is None:
             _, rows = self.fetch(*rank_all)
             return Ranked(count, rows, count_exact=False, strategy="listed")
         # Rank the champions of the query's terms, and whatever changed since they were built;
-        # look deeper into the lists before giving up and ranking every match. The candidate
-        # ids are passed as literals so the planner sees a few hundred rows, not a subquery
-        # whose size it cannot estimate (it would then hash-join every match). They are read
-        # first, in a MATERIALIZED CTE, and only then tested against the query: the planner
-        # underestimates AND-ed terms (87 rows for 5,153 matches of 数字化改造补助) and would
-        # otherwise take the GIN index and recheck and filter every match of the query.
+        # look deeper into the lists before giving up and ranking every match.
         rows = []
         for depth in (max(RANKED, 2 * needed), CHAMPIONS):
             if built_at is None:
                 break
             # Several terms share the budget: the lists overlap, and each is in rank order.
             share = max(2 * needed, depth // max(len(lists), 1))
-            candidates = sorted({pk for ids in lists for pk in ids[:share]})
-            ctes = (
-                f"c AS MATERIALIZED (SELECT {_CANDIDATE_COLUMNS} FROM {TABLE}"
-                f" WHERE id = ANY(%s) OR updated_at > %s), "
-            )
+            candidates = sorted({pk for ids in lists.values() for pk in ids[:share]})
             _, rows = self.fetch(
-                *self.paged(
-                    f"{select} FROM c e WHERE {where}",
-                    [candidates, built_at, *score_params, *params],
-                    page,
-                    size,
-                    ctes,
+                *self.candidates(select, where, params, score_params, candidates, built_at)(
+                    page, size
                 )
             )
             if len(rows) >= needed:
@@ -342,19 +346,91 @@ class _Postgres(_Engine):
         _, rows = self.fetch(*rank_all)
         return Ranked(count, rows, count_exact=False, strategy="all")
 
+    def candidates(self, select, where, params, score_params, ids, built_at):
+        """The ranking of these entries and of every entry changed since `built_at` that
+        meet the query (a function of the page and the limit).
+
+        The ids are passed as literals so the planner sees a few hundred rows, not a subquery
+        whose size it cannot estimate (it would then hash-join every match). They are read
+        first, in a MATERIALIZED CTE, and only then tested against the query: the planner
+        underestimates AND-ed terms (87 rows for the 5,153 matches of 数字化改造补助) and would
+        otherwise take the GIN index and recheck and filter every match of the query."""
+        ctes = (
+            f"c AS MATERIALIZED (SELECT {_CANDIDATE_COLUMNS} FROM {TABLE}"
+            f" WHERE id = ANY(%s) OR updated_at > %s), "
+        )
+
+        def ranking(page, limit):
+            return self.paged(
+                f"{select} FROM c e WHERE {where}",
+                [sorted(ids), built_at, *score_params, *params],
+                page,
+                limit,
+                ctes,
+            )
+
+        return ranking
+
+    @staticmethod
+    def index_only(mode, negative, filters, positive) -> bool:
+        """Whether the GIN index alone decides which entries match: every word required, none
+        excluded, no substring and no filter read from the row."""
+        return (
+            mode == "all"
+            and not negative
+            and filters.kinds is None
+            and filters.document_id is None
+            and all(term.matchable and not term.substring for term in positive)
+        )
+
+    def index_count(self, where: str, params: list) -> int | None:
+        """How many entries the GIN index holds for the query (rows since updated or deleted
+        and not yet vacuumed included: an estimate, a close one), from the bitmap it builds
+        before the first row is read; None when the plan does not build one."""
+        with connection.cursor() as cursor:
+            # A plan that reads rows first (a sequential scan stops at the first match) would
+            # count nothing: only the bitmap is allowed, for this statement only.
+            cursor.execute(
+                "SET LOCAL enable_seqscan = off; SET LOCAL enable_indexscan = off;"
+                f" EXPLAIN (ANALYZE, TIMING OFF, FORMAT JSON) SELECT 1 FROM {TABLE} e"
+                f" WHERE {where} LIMIT 1; RESET enable_seqscan; RESET enable_indexscan",
+                params,
+            )
+            plan = None
+            while True:  # the results of SET, SET, EXPLAIN, RESET, RESET
+                if cursor.description is not None and plan is None:
+                    plan = cursor.fetchone()[0]
+                if not cursor.nextset():
+                    break
+        if plan is None:
+            return None
+        if isinstance(plan, str):
+            plan = json.loads(plan)
+        scans = []
+        nodes = [plan[0]["Plan"]]
+        while nodes:
+            node = nodes.pop()
+            if (
+                node.get("Node Type") == "Bitmap Index Scan"
+                and node.get("Index Name") == VECTOR_INDEX
+            ):
+                scans.append(node)
+            nodes.extend(node.get("Plans", []))
+        return int(scans[0]["Actual Rows"]) if len(scans) == 1 else None
+
     def estimate_and_champions(
         self, where: str, params: list, terms: list[str]
-    ) -> tuple[int, list[list[int]], object]:
+    ) -> tuple[int, dict[str, list[int]], object]:
         """The planner's estimate of the matches (tsvector statistics hold the frequencies of
         the most common lexemes), the champion lists of these lexemes and when the lists were
         built (None: never), in one round trip."""
         with connection.cursor() as cursor:
             cursor.execute(
                 f"EXPLAIN (FORMAT JSON) SELECT 1 FROM {TABLE} e WHERE {where};"
-                f" SELECT ids, built_at FROM {CHAMPION_TABLE} WHERE term = ANY(%s)"
+                f" SELECT term, ids, built_at FROM {CHAMPION_TABLE} WHERE term = ANY(%s)"
                 # Every list is built by one statement with one timestamp (champions.py):
                 # any row's is the build's, and reading one spares a scan of the table.
-                f" UNION ALL (SELECT NULL, built_at FROM {CHAMPION_TABLE} LIMIT 1)",
+                f" UNION ALL (SELECT NULL, NULL, built_at FROM {CHAMPION_TABLE} LIMIT 1)",
                 [*params, terms],
             )
             plan = cursor.fetchone()[0]
@@ -362,8 +438,44 @@ class _Postgres(_Engine):
             rows = cursor.fetchall()
         if isinstance(plan, str):
             plan = json.loads(plan)
-        built = rows[-1][1] if rows and rows[-1][0] is None else None
-        return int(plan[0]["Plan"]["Plan Rows"]), [ids for ids, _ in rows if ids is not None], built
+        built = rows[-1][2] if rows and rows[-1][0] is None else None
+        lists = {term: ids for term, ids, _ in rows if term is not None}
+        return int(plan[0]["Plan"]["Plan Rows"]), lists, built
+
+
+def _complete_candidates(positive: list[Term], lists: dict[str, list[int]]) -> set[int] | None:
+    """Entries that hold every match of the query, as of the champion lists' build, when one
+    of its required terms has complete lists: each of its alternatives (typed or related)
+    holds a token found in fewer than CHAMPIONS entries, whose list then names them all. The
+    smallest such set, or None."""
+    best: set[int] | None = None
+    for term in positive:
+        alternatives = term.alternatives + term.related
+        if not alternatives or term.negated:
+            continue
+        found: set[int] = set()
+        for alternative in alternatives:
+            complete = [lists[t] for t in alternative if 0 < len(lists.get(t, ())) < CHAMPIONS]
+            if not complete:
+                break
+            smallest: list[int] = min(complete, key=len)
+            found.update(smallest)
+        else:
+            if best is None or len(found) < len(best):
+                best = found
+    # Related words can make a union of several lists: past CHAMPIONS entries, the champions
+    # (the best of each list) are cheaper than an exact ranking of them all.
+    return best if best is not None and len(best) <= CHAMPIONS else None
+
+
+def _has_rare_term(positive: list[Term], lists: dict[str, list[int]]) -> bool:
+    """Whether a required term is rare: each of its alternatives holds a token without a
+    champion list (found in at most WINDOW entries when the lists were built)."""
+    return any(
+        all(any(t not in lists for t in alternative) for alternative in alternatives)
+        for term in positive
+        if (alternatives := term.alternatives + term.related)
+    )
 
 
 class _SQLite(_Engine):
