@@ -6,9 +6,10 @@ A search is one ranking statement (plus, on PostgreSQL, one for the planner's es
 champion lists): it counts the matches, ranks them with each one's type and facet keys for the
 facets, and reads the entries of the page shown. Up to WINDOW matches, both engines count and
 rank every match. Above it, SQLite still does (FTS5 is fast at the sizes SQLite serves), while
-PostgreSQL, where each match costs a recheck and a ts_rank_cd over its stored vector, reports the
-planner's estimate as the count and ranks only the champion candidates (champions.py); facets
-then cover the RANKED best matches.
+PostgreSQL, where each match costs a recheck and a ts_rank_cd over its stored vector, ranks the
+champion candidates (champions.py): exactly when a required word's list is complete (it holds
+every entry with the word), else the best of the lists, with an estimated count (the planner's,
+or the GIN index's own when the planner thinks a query small); facets then cover the ranked rows.
 """
 
 from __future__ import annotations
