@@ -121,7 +121,7 @@ def finder_query(*, tier: str = "", industry: str = "", needs: Iterable[str] = (
     params.setlist("industry", [industry or ""])
     params.setlist("need", list(needs))
     found = page_filter(FinderFilterSet, params)
-    return FinderQuery.of(found.filterset, found.picked.problems)  # type: ignore[arg-type]
+    return FinderQuery.of(found.filterset, found.picked.problems)
 
 
 @dataclass

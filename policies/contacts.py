@@ -15,6 +15,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
 
+from .history import describe_change
 from .models import Bureau
 
 HOTLINE_PHONE = "12345"
@@ -133,8 +134,7 @@ def bureau_contact_update(
             raise ValidationError(
                 {CONTACT_FIELDS.get(k, k): v for k, v in exc.message_dict.items()}
             ) from None
-        current._history_user = user
-        current._change_reason = reason or "编辑联系方式"
+        describe_change(current, user=user, reason=reason or "编辑联系方式")
         current.save()
     return current
 

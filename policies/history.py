@@ -39,10 +39,21 @@ LABELS: dict[str, str] = {
 ROLE_NAMES = dict(Responsibility.Role.choices)
 
 
-def attribute_to(instance: models.Model, user: Any) -> None:
-    """Make `user` the author of the next history record of `instance` (simple-history reads
-    `_history_user`, its documented hook, which the stubs do not declare)."""
-    instance._history_user = user  # type: ignore[attr-defined]
+def describe_change(
+    instance: models.Model,
+    *,
+    user: Any = None,
+    reason: str = "",
+    date: datetime | None = None,
+) -> None:
+    """Who, why and when for the history record of the next save or delete of `instance`:
+    simple-history's documented `_history_user`, `_change_reason` and `_history_date` hooks.
+    What is not given keeps simple-history's default (the request's user through its
+    middleware, no reason, now)."""
+    hooks = {"_history_user": user, "_change_reason": reason or None, "_history_date": date}
+    for name, value in hooks.items():
+        if value is not None:
+            setattr(instance, name, value)
 
 
 def _quantity(value: Any) -> str:

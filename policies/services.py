@@ -12,7 +12,7 @@ from django.utils import timezone
 from enterprises.models import EnterpriseTier
 
 from .guide import GUIDE_FIELDS
-from .history import TARGET_KEYS, attribute_to, live_state, state_at
+from .history import TARGET_KEYS, describe_change, live_state, state_at
 from .meta import field_label
 from .models import Bureau, Measure, MeasureQuerySet, Responsibility, Target, Theme
 
@@ -109,9 +109,7 @@ def measure_update(
         if unchanged:
             transaction.set_rollback(True)
         else:
-            current._history_user = user
-            current._history_date = started
-            current._change_reason = reason or "编辑"
+            describe_change(current, user=user, reason=reason or "编辑", date=started)
             current.save()
     if unchanged:
         measure.refresh_from_db()
@@ -199,7 +197,7 @@ def _replace_responsibilities(measure: Measure, bureaus: list[tuple[int, str]], 
     old = list(measure.responsibilities.all())
     written_as = {r.bureau_id: r.written_as for r in old}
     for duty in old:
-        attribute_to(duty, user)
+        describe_change(duty, user=user)
         duty.delete()
     for order, (bureau_id, role) in enumerate(bureaus):
         duty = Responsibility(
@@ -209,7 +207,7 @@ def _replace_responsibilities(measure: Measure, bureaus: list[tuple[int, str]], 
             order=order,
             written_as=written_as.get(bureau_id, ""),
         )
-        attribute_to(duty, user)
+        describe_change(duty, user=user)
         duty.save()
 
 
@@ -270,11 +268,11 @@ def _sync_targets(measure: Measure, rows: list[dict[str, Any]], user) -> None:
         except ValidationError as exc:
             raise ValidationError({"targets": _target_errors(order, exc)}) from None
         if target.pk is None or before != {k: getattr(target, k) for k in before}:
-            attribute_to(target, user)
+            describe_change(target, user=user)
             target.save()
     for pk, target in existing.items():
         if pk not in kept:
-            attribute_to(target, user)
+            describe_change(target, user=user)
             target.delete()
 
 

@@ -14,8 +14,10 @@ from dataclasses import dataclass, field
 
 from django.utils import timezone
 
+from policies.history import describe_change
 from policies.models import (
     Benefit,
+    Bureau,
     Chapter,
     Citation,
     Measure,
@@ -452,7 +454,7 @@ def _merge_into(doc: PolicyDocument, pks: list[int]) -> None:
 
 def _apply_measure(doc, chapter, op: MeasureOp, tiers, themes, source_name, created_bureaus):
     pm = op.parsed
-    bureaus = []
+    bureaus: list[tuple[Bureau, str]] = []
     for raw in pm.bureaus:
         bureau = bureau_for(raw, created_bureaus)
         if bureau not in (b for b, _ in bureaus):
@@ -462,6 +464,8 @@ def _apply_measure(doc, chapter, op: MeasureOp, tiers, themes, source_name, crea
         measure = Measure(document=doc, number=pm.number, title=pm.title, body=pm.body)
     else:
         measure = Measure.objects.get(pk=op.pk)
+        if op.version is None:
+            raise AssertionError(f"measure {pm.number}: an update planned without its version")
         # The same compare-and-swap staff edits go through (policies.services.measure_update):
         # a staff save since the plan was made is never overwritten.
         if op.bump:
@@ -483,7 +487,7 @@ def _apply_measure(doc, chapter, op: MeasureOp, tiers, themes, source_name, crea
     if "body" in op.apply:
         measure.body = pm.body
     measure.ingest_snapshot = new
-    measure._change_reason = f"导入 {source_name}"
+    describe_change(measure, reason=f"导入 {source_name}")
     measure.full_clean(exclude=["bureaus", "tiers", "themes"])
     measure.save()
     if "bureaus" in op.apply:
