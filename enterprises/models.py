@@ -33,8 +33,8 @@ class EnterpriseTierQuerySet(models.QuerySet):
         tier object for the rest of its life (a request)."""
         if (kept := getattr(tier, "_standing", None)) is not None:
             return kept
-        tier._standing = standing_among(tier, list(self.all()))  # type: ignore[attr-defined]
-        return tier._standing  # type: ignore[attr-defined]
+        tier._standing = standing_among(tier, list(self.all()))
+        return tier._standing
 
     def standing_on(self, tier: EnterpriseTier) -> list[EnterpriseTier]:
         """The tiers standing on `tier` (what is offered to `tier` applies to them too), `tier`
@@ -115,6 +115,8 @@ class EnterpriseTier(models.Model):
     description = models.TextField("说明", blank=True)
 
     objects = EnterpriseTierQuerySet.as_manager()
+    # What the tier stands on, kept by EnterpriseTierQuerySet.standing once computed.
+    _standing: list[Standing]
 
     class Meta:
         ordering = ["ladder", "rank", "name"]
