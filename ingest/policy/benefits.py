@@ -74,16 +74,16 @@ _SERVICE_RE = re.compile(r"(?:给予|提供|予以)[^，]*服务(?:保障)?|实�
 _SUPPORT_RE = re.compile(
     r"(?:给予|予以)[^，]*|提供[^，]*(?:支持|资金|补助|补贴|奖励)|(?:贷款)?贴息"
 )
+# The verbs that give something, shared by the two tests below.
+_GRANT_VERBS = "给予|予以|提供|补助|补贴|奖励|资助|奖补|扶持|贴息|支持"
 # A clause that pays or charges something, so a bare figure in it is a benefit.
-_GRANT_WORD_RE = re.compile(
-    r"给予|予以|提供|补助|补贴|奖励|资助|奖补|扶持|贴息|支持|返还|最高|不超过"
-)
+_GRANT_WORD_RE = re.compile(_GRANT_VERBS + "|返还|最高|不超过")
 # What ends a recipient inside its own clause: the verb that gives.
 _RECIPIENT_END_RE = re.compile(r"给予|予以|提供|实施|按照|按|组织|开展|进行|根据")
 _RECIPIENT_RE = re.compile(r"^\s*(?P<lead>[^对]{0,6}?)(?P<word>对于|对)(?![接标象外比照应话于])")
 _FOR_RE = re.compile(r"为(?P<who>[^，为]{2,30}?)提供")
 # Verbs that give: a clause without one only adds to the benefit before it ("，最高不超过…").
-_GIVE_RE = re.compile(r"给予|予以|提供|补助|补贴|奖励|资助|奖补|扶持|贴息|支持|免|减|优先|可")
+_GIVE_RE = re.compile(_GRANT_VERBS + "|免|减|优先|可")
 _ACTION_RE = re.compile(
     r"\s*(?:组织|开展|推动|建立|建设|加强|完善|深化|实施|提供|给予|予以|做好|帮助|鼓励|支持|"
     r"发挥|强化|提升|推进|促进|引导|优化|探索|坚持|落实|在|围绕|聚焦|依托|通过|结合)"
