@@ -29,6 +29,7 @@ _SLOW = "\x00"  # in _table(): this character needs the whole text normalised at
 _RUN = re.compile(r"[^ ]+")
 _ASTRAL = re.compile("[\U00010000-\U0010ffff]")  # beyond _table(): normalised the slow way
 _PAIRS = [("（", "）"), ("(", ")"), ("“", "”"), ("‘", "’"), ("「", "」"), ("《", "》")]
+_CLOSERS = frozenset(closer for _, closer in _PAIRS)
 
 
 def _extends(ch: str) -> bool:
@@ -41,13 +42,24 @@ def _extends(ch: str) -> bool:
     )
 
 
+class _Table(dict[int, str]):
+    """A str.translate table that learns the characters it leaves as they are: a key it lacks
+    costs translate a KeyError per character, a third of the time a CJK passage took."""
+
+    def __missing__(self, code: int) -> str:
+        if code > 0xFFFF:
+            raise KeyError(code)  # left as it is, not learnt: the table stays within the BMP
+        ch = self[code] = chr(code)
+        return ch
+
+
 @functools.cache
 def _table() -> dict[int, str]:
     """What `normalize` makes of each character of the Basic Multilingual Plane on its own, as
     a str.translate table: a character that is no letter or digit afterwards becomes a space,
     one whose normal form is context-dependent (combining marks, Hangul jamo) or longer than
     one character becomes SLOW. Built once per process (~0.1 s)."""
-    table: dict[int, str] = {}
+    table = _Table()
     for code in range(0x10000):
         ch = chr(code)
         if 0xD800 <= code <= 0xDFFF:
@@ -86,23 +98,31 @@ class _Runs:
         return self.text_starts[i] + k - self.squashed_starts[i]
 
 
-def _squash_with_origin(text: str) -> tuple[str, Sequence[int] | _Runs]:
-    """The squashed normalised text and, for each of its characters, its index in `text`."""
+def _mapped(text: str) -> str | None:
+    """`text` through _table() when every character of it normalises on its own (no astral
+    character, none SLOW): then mapped[i] is text[i] normalised, or a space if that is no letter
+    or digit, and the squashed text is `mapped` without its spaces. None otherwise."""
     # The usual text (CJK, Latin, digits, punctuation) normalises one character at a time:
     # translate it through the table (C speed) rather than run NFKC and a Unicode regex over
     # it, which cost ~0.5 ms for a 300-character passage.
-    if not _ASTRAL.search(text):
-        mapped = text.translate(_table())
-        if _SLOW not in mapped:
-            parts, squashed_starts, text_starts = [], [], []
-            at = 0
-            for run in _RUN.finditer(mapped):
-                part = run.group()
-                parts.append(part)
-                squashed_starts.append(at)
-                text_starts.append(run.start())
-                at += len(part)
-            return "".join(parts), _Runs(squashed_starts, text_starts)
+    if _ASTRAL.search(text):
+        return None
+    mapped = text.translate(_table())
+    return None if _SLOW in mapped else mapped
+
+
+def _squash_with_origin(text: str) -> tuple[str, Sequence[int] | _Runs]:
+    """The squashed normalised text and, for each of its characters, its index in `text`."""
+    if (mapped := _mapped(text)) is not None:
+        parts, squashed_starts, text_starts = [], [], []
+        at = 0
+        for run in _RUN.finditer(mapped):
+            part = run.group()
+            parts.append(part)
+            squashed_starts.append(at)
+            text_starts.append(run.start())
+            at += len(part)
+        return "".join(parts), _Runs(squashed_starts, text_starts)
     return _squash_with_origin_slow(text)
 
 
@@ -129,28 +149,68 @@ def _squash_with_origin_slow(text: str) -> tuple[str, list[int]]:
 
 def match_spans(text: str, highlights: list[str]) -> list[tuple[int, int]]:
     """Merged (start, end) ranges of `text` where a highlight (squashed form) occurs."""
+    mapped = _mapped(text)
+    if mapped is None:
+        return _match_spans_squashed(text, highlights)
+    # One character of `mapped` per character of `text`, so a highlight is found in it with
+    # spaces allowed between its characters, at its original indices: no squashed copy and no
+    # index map to build, a Python loop over the runs of every passage of every page.
+    spans = []
+    for word in _longest_first(highlights):
+        if " " in word:
+            continue  # never in the squashed text
+        for m in _spaced(word).finditer(mapped):
+            if span := _span(text, word, m.start(), m.end()):
+                spans.append(span)
+    return _merged(spans)
+
+
+def _match_spans_squashed(text: str, highlights: list[str]) -> list[tuple[int, int]]:
+    """match_spans by searching the squashed text and mapping indices back: what match_spans
+    does for text `_mapped` declines, and the reference its fast way is tested against."""
     squashed, origin = _squash_with_origin(text)
     spans = []
-    for word in sorted({h for h in highlights if h}, key=len, reverse=True):
+    for word in _longest_first(highlights):
         start = 0
         while (k := squashed.find(word, start)) != -1:
             begin, end = origin[k], origin[k + len(word) - 1] + 1
             start = k + len(word)
-            # A Latin or digit token only counts as a whole word (ai is not inside "mail").
-            if word.isascii() and (
-                (begin > 0 and _ASCII_ALNUM.match(text[begin - 1]))
-                or (end < len(text) and _ASCII_ALNUM.match(text[end]))
+            if span := _span(text, word, begin, end):
+                spans.append(span)
+    return _merged(spans)
+
+
+def _longest_first(highlights: list[str]) -> list[str]:
+    return sorted({h for h in highlights if h}, key=len, reverse=True)
+
+
+@functools.lru_cache(maxsize=1024)
+def _spaced(word: str) -> re.Pattern[str]:
+    """`word` as it occurs in a `_mapped` text: its characters, any spaces between them."""
+    return re.compile(" *".join(map(re.escape, word)))
+
+
+def _span(text: str, word: str, begin: int, end: int) -> tuple[int, int] | None:
+    """The span to mark for an occurrence of `word` at text[begin:end], if it counts."""
+    # A Latin or digit token only counts as a whole word (ai is not inside "mail").
+    if word.isascii() and (
+        (begin > 0 and _ASCII_ALNUM.match(text[begin - 1]))
+        or (end < len(text) and _ASCII_ALNUM.match(text[end]))
+    ):
+        return None
+    # 首台（套 -> 首台（套）: close a bracket or quote the match opened.
+    if end < len(text) and text[end] in _CLOSERS:
+        for opener, closer in _PAIRS:
+            if (
+                end < len(text)
+                and text[end] == closer
+                and text.count(opener, begin, end) > text.count(closer, begin, end)
             ):
-                continue
-            # 首台（套 -> 首台（套）: close a bracket or quote the match opened.
-            for opener, closer in _PAIRS:
-                if (
-                    end < len(text)
-                    and text[end] == closer
-                    and text.count(opener, begin, end) > text.count(closer, begin, end)
-                ):
-                    end += 1
-            spans.append((begin, end))
+                end += 1
+    return begin, end
+
+
+def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     merged: list[tuple[int, int]] = []
     for begin, end in sorted(spans):
         if merged and begin <= merged[-1][1]:

@@ -1,7 +1,17 @@
 """Snippets: the original text around the match, terms in <mark>, all else escaped, never a
 character cut in two."""
 
-from search.snippets import SNIPPET_CHARS, match_spans, snippet
+import random
+
+from search.segmentation import normalize, squash
+from search.snippets import (
+    _WORD_CHAR,
+    SNIPPET_CHARS,
+    _mapped,
+    _match_spans_squashed,
+    match_spans,
+    snippet,
+)
 
 
 def test_the_matched_terms_are_marked_in_the_original_text():
@@ -51,3 +61,92 @@ def test_latin_terms_only_match_whole_words():
 def test_no_match_shows_the_beginning():
     assert snippet("甲乙丙", ["丁"]) == "甲乙丙"
     assert snippet("", ["丁"]) == ""
+
+
+# match_spans finds highlights in the text mapped one character per character when it can
+# (_mapped); it must give exactly what searching the squashed text and mapping the indices back
+# (_match_spans_squashed, its fallback) gives.
+
+_PIECES = [
+    *"专精特新小巨人首台套企业融资补贴万元",
+    *"０１２９ＡＩａｉＭ",  # full-width digits and letters
+    *"aimlAIM0129",
+    *"（）()“”‘’「」《》、，。；：%-_/",  # punctuation, brackets and quotes
+    " ",
+    "\u3000",
+    "\t",
+    "①",  # circled digit: 1
+    "²",  # superscript: 2
+    "⼀",  # Kangxi radical: 一
+    "ＡＩ",
+    "mail",
+    "e-mail",
+    "首台（套）",
+    "专精特新“小巨人”",
+    "２０２８",
+]
+_SLOW_PIECES = ["ﬁ", "e\u0301", "\U0001f600", "👨\u200d👩", "한"]
+
+
+def _texts(count: int, slow: bool) -> list[str]:
+    rng = random.Random(20240611 + slow)
+    pieces = _PIECES + _SLOW_PIECES if slow else _PIECES
+    return ["".join(rng.choices(pieces, k=rng.randrange(0, 40))) for _ in range(count)]
+
+
+def _highlights(text: str, rng: random.Random) -> list[str]:
+    squashed = squash(text)
+    found = []
+    for _ in range(rng.randrange(0, 4)):
+        if squashed:
+            i = rng.randrange(len(squashed))
+            found.append(squashed[i : i + rng.randrange(1, 6)])
+    made = ["".join(rng.choices("专精特新小巨人台套aim0129一", k=rng.randrange(1, 4)))]
+    picked = found + rng.sample(made + ["ai", "a", "aa", "mail", "1", "首台套", "一"], 2)
+    return picked + found[:1]  # a highlight twice
+
+
+def test_the_fast_way_finds_what_the_squashed_text_finds():
+    rng = random.Random(7)
+    texts = _texts(3000, slow=False)
+    assert all(_mapped(text) is not None for text in texts)  # the fast way, every time
+    for text in texts:
+        highlights = _highlights(text, rng)
+        assert match_spans(text, highlights) == _match_spans_squashed(text, highlights), (
+            text,
+            highlights,
+        )
+
+
+def test_texts_it_cannot_map_one_for_one_are_searched_squashed():
+    rng = random.Random(8)
+    texts = _texts(1000, slow=True)
+    assert any(_mapped(text) is None for text in texts)
+    for text in texts:
+        highlights = _highlights(text, rng)
+        assert match_spans(text, highlights) == _match_spans_squashed(text, highlights)
+
+
+def test_the_fast_way_on_chosen_cases():
+    cases = [
+        ("对首台（套）重大技术装备", ["首台套"], [(1, 6)]),
+        ("培育专精特新“小巨人”企业", ["专精特新小巨人", "专精特新"], [(2, 11)]),
+        ("到２０２８年，２０２８", ["2028"], [(1, 5), (7, 11)]),
+        ("ＡＩ mail ai e-mail", ["ai"], [(0, 2), (8, 10)]),
+        ("专 精 特\u3000新", ["专精特新"], [(0, 7)]),
+        ("aaaa", ["aa"], []),  # found twice, but never a whole word
+        ("融资融资融资", ["融资融资", "融资"], [(0, 6)]),
+        ("融资贷款", [], []),
+        ("融资贷款", ["", "补贴"], []),
+        ("", ["融资"], []),
+        ("a b", ["a b"], []),  # no highlight holds a space: never in the squashed text
+    ]
+    for text, highlights, spans in cases:
+        assert match_spans(text, highlights) == spans, text
+        assert _match_spans_squashed(text, highlights) == spans, text
+
+
+def test_the_mapped_text_is_each_character_normalised_or_a_space():
+    for text in _texts(500, slow=False) + ["ＡＩ①²⼀e-mail"]:
+        each = [normalize(ch) for ch in text]
+        assert _mapped(text) == "".join(n if _WORD_CHAR.fullmatch(n) else " " for n in each)
