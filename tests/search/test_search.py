@@ -218,3 +218,55 @@ def test_a_repeated_query_is_parsed_once_until_the_vocabulary_changes(monkeypatc
     RelatedWord.objects.create(word="小巨人企业", related="单项冠军")
     search("融资 小巨人")
     assert calls == ["融资 小巨人", "融资 小巨人"]
+
+
+def test_the_facets_count_each_distinct_set_of_keys_once_with_the_same_result(monkeypatch):
+    """_facets splits the keys of all the rows at once and _tier_facet counts the rows per set
+    of tiers they name: the counts, and their order, are those of one row at a time."""
+    import random
+    from collections import Counter
+    from types import SimpleNamespace
+
+    import search as search_package
+    from search import entities
+
+    reach = {
+        "sme": frozenset({"sme"}),
+        "innovative-sme": frozenset({"innovative-sme", "sme"}),
+        "little-giant": frozenset({"little-giant", "innovative-sme", "sme"}),
+        "gazelle": frozenset({"gazelle", "high-tech"}),
+        "high-tech": frozenset({"high-tech", "sme"}),
+        "unicorn": frozenset({"unicorn"}),
+    }
+    monkeypatch.setattr(entities, "tier_reach", lambda: reach)
+    monkeypatch.setattr(
+        entities, "facet_labels", lambda: {"t:sme": "中小企业", "m:financing": "融资"}
+    )
+    pool = ["b:1", "b:2", "m:financing", "m:talent", "d:3", "d:4", "t:dragon", "t:"]
+    pool += [f"t:{slug}" for slug in reach]
+    rng = random.Random(5)
+    shared = [" ".join(rng.sample(pool, 3)) for _ in range(5)]  # rows of one document
+    for _ in range(300):
+        rows = [
+            SimpleNamespace(
+                kind=rng.choice(["measure", "reply_section"]),
+                facet_keys=rng.choice(shared)
+                if rng.random() < 0.5
+                else " ".join(rng.choices(pool, k=rng.randrange(0, 6))),
+            )
+            for _ in range(rng.randrange(0, 40))
+        ]
+        counts, labels = search_package._facets(rows)
+        keys = Counter(key for row in rows for key in row.facet_keys.split())
+        expected = sorted(keys.items(), key=lambda kv: (-kv[1], kv[0]))
+        for prefix, facet in (("b:", "bureau"), ("m:", "theme"), ("d:", "document")):
+            assert list(counts[facet].items()) == [
+                (k[2:], n) for k, n in expected if k.startswith(prefix)
+            ]
+        named = [{k[2:] for k in row.facet_keys.split() if k.startswith("t:")} for row in rows]
+        tiers = {s: n for s, r in reach.items() if (n := sum(bool(t & r) for t in named))}
+        order = sorted(tiers, key=lambda slug: (-tiers[slug], slug))
+        assert list(counts["tier"].items()) == [(slug, tiers[slug]) for slug in order]
+        assert list(labels["tier"].items()) == [
+            (slug, "中小企业" if slug == "sme" else slug) for slug in order
+        ]
