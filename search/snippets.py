@@ -12,8 +12,7 @@ import functools
 import re
 import unicodedata
 from collections.abc import Sequence
-
-from django.utils.html import escape
+from html import escape  # Django's escape is this one behind a lazy-string wrapper
 
 from search.segmentation import normalize
 
@@ -42,26 +41,17 @@ def _extends(ch: str) -> bool:
     )
 
 
-class _Table(dict[int, str]):
-    """A str.translate table that learns the characters it leaves as they are: a key it lacks
-    costs translate a KeyError per character, a third of the time a CJK passage took."""
-
-    def __missing__(self, code: int) -> str:
-        if code > 0xFFFF:
-            raise KeyError(code)  # left as it is, not learnt: the table stays within the BMP
-        ch = self[code] = chr(code)
-        return ch
-
-
 @functools.cache
-def _table() -> dict[int, str]:
+def _table() -> list[str]:
     """What `normalize` makes of each character of the Basic Multilingual Plane on its own, as
-    a str.translate table: a character that is no letter or digit afterwards becomes a space,
-    one whose normal form is context-dependent (combining marks, Hangul jamo) or longer than
-    one character becomes SLOW. Built once per process (~0.1 s)."""
-    table = _Table()
+    a str.translate table indexed by code point: a character that is no letter or digit
+    afterwards becomes a space, one whose normal form is context-dependent (combining marks,
+    Hangul jamo) or longer than one character becomes SLOW, the others map to their normal
+    form (most to themselves). Built once per process (~0.1 s, ~4 MB): a list is read twice
+    as fast as a dict (17 against 33 µs for a 250-character passage)."""
+    table = [chr(code) for code in range(0x10000)]
     for code in range(0x10000):
-        ch = chr(code)
+        ch = table[code]
         if 0xD800 <= code <= 0xDFFF:
             table[code] = " "  # lone surrogates: _BAD_CHARS
             continue
