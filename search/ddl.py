@@ -12,6 +12,12 @@ FTS_TABLE = "portal_searchentry_fts"
 CHAMPION_TABLE = "portal_searchchampion"
 VECTOR_INDEX = f"{TABLE}_vector_gin"
 
+# An entry's row stays whole up to a page (entries are a few KB): with the default target of
+# 2 KB, PostgreSQL moved every column it could out of the row, the short ones a search reads
+# for each candidate (facet_keys, title, url) included, each then a TOAST lookup of a few
+# microseconds. Applies to rows written from then on.
+TOAST_TARGET = f"ALTER TABLE {TABLE} SET (toast_tuple_target = 8160)"
+
 # Title above body above structured fields (bureaus, tiers, themes as entity tokens).
 POSTGRES_CREATE = [
     f"""
@@ -25,17 +31,21 @@ POSTGRES_CREATE = [
     # vector moved to the TOAST table costs several extra page reads each time. The texts
     # (stored columns the vector is generated from) are compressed and moved out first.
     f"ALTER TABLE {TABLE} ALTER COLUMN search_vector SET STORAGE MAIN",
+    TOAST_TARGET,
     f"CREATE INDEX {VECTOR_INDEX} ON {TABLE} USING gin (search_vector)",
     # Ten times the default: the planner's estimate of a common term's matches stands in for
     # an exact count above engine.WINDOW, and comes from these lexeme frequencies.
     f"ALTER TABLE {TABLE} ALTER COLUMN search_vector SET STATISTICS 1000",
     # Champion lists (Manning et al., Introduction to Information Retrieval, 7.1.3): for each
-    # lexeme matching many entries, the ids of the entries it ranks highest. See engine.py.
+    # lexeme matching many entries, the ids of the entries it ranks highest, and in how many
+    # entries it occurs (`df`; the row of the empty term holds the number of entries). See
+    # engine.py and champions.py.
     f"""
     CREATE TABLE {CHAMPION_TABLE} (
         term text PRIMARY KEY,
-        ids bigint[] NOT NULL,
-        built_at timestamptz NOT NULL
+        ids bytea NOT NULL,  -- champions.encode: 8 bytes an id, best first
+        built_at timestamptz NOT NULL,
+        df integer NOT NULL DEFAULT 0
     )
     """,
 ]

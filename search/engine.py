@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 
 from django.db import connection
 
-from .champions import CHAMPIONS, NORMALIZATION, RANKED, WEIGHTS, WINDOW
+from .champions import CHAMPIONS, NORMALIZATION, RANKED, TOTAL, WEIGHTS, WINDOW, decode
 from .ddl import CHAMPION_TABLE, FTS_TABLE, TABLE, VECTOR_INDEX
 from .query import Term
 from .registry import order_case
@@ -202,23 +202,33 @@ class _Engine:
 
     def paged(self, inner: str, params: list, page: tuple[int, int], limit: int, ctes: str = ""):
         """Rank the rows `inner` selects (id, object_id, score, kind, facet_keys, typed,
-        closeness), count them, and read the entries of the page's rows, in one statement.
-
-        Order: what holds a typed word, then the closest related words, then the score, then
-        the kinds' listing order."""
-        order = f"r0.typed DESC, r0.closeness DESC, r0.score DESC, {order_case('r0.kind')}, r0.id"
+        closeness), count them, and read the entries of the page's rows, in one statement
+        (order: `_order`)."""
         sql = (
             f"WITH {ctes}r0 AS ({inner}),"
-            f" r AS (SELECT r0.*, row_number() OVER (ORDER BY {order}) AS n,"
+            f" r AS (SELECT r0.*, row_number() OVER (ORDER BY {_order('r0')}) AS n,"
             f" count(*) OVER () AS total FROM r0)"
-            f" SELECT r.id, r.object_id, r.score, r.kind, r.facet_keys, r.total,"
-            f" p.title, p.body, p.url, p.extra"
-            # Only the page's rows look their entry up (the others join on NULL, which no
-            # index entry matches): a join filter would read every ranked row's entry first.
-            f" FROM r LEFT JOIN {TABLE} p ON p.id = CASE WHEN r.n > %s AND r.n <= %s THEN r.id END"
-            f" ORDER BY r.n LIMIT %s"
         )
-        return sql, [*params, page[0], page[1], limit]
+        return sql + _PAGE, [*params, page[0], page[1], limit]
+
+    def reranked(self, inner, params, page, limit, ctes, exact: tuple[str, list], depth: int):
+        """`paged` for `inner` rows scored by a cheap function (ts_rank, a few microseconds a
+        row where ts_rank_cd over a query of several words costs up to twenty): the best
+        `depth` of them get the `exact` score (ts_rank_cd, over `e.search_vector` and
+        `e.boost`, which `inner` selects) and come first, in its order; the others keep theirs
+        (they only count towards the facets)."""
+        exact_sql, exact_params = exact
+        sql = (
+            f"WITH {ctes}r0 AS ({inner}),"
+            f" r1 AS (SELECT r0.*, row_number() OVER (ORDER BY {_order('r0')}) AS n0,"
+            f" count(*) OVER () AS total FROM r0),"
+            f" r2 AS (SELECT e.id, e.object_id, e.kind, e.facet_keys, e.typed, e.closeness,"
+            f" e.total, e.n0 <= %s AS top,"
+            f" CASE WHEN e.n0 <= %s THEN {exact_sql} ELSE e.score END AS score FROM r1 e),"
+            f" r AS (SELECT r2.*, row_number() OVER (ORDER BY r2.top DESC, {_order('r2')}) AS n"
+            f" FROM r2)"
+        )
+        return sql + _PAGE, [*params, depth, depth, *exact_params, page[0], page[1], limit]
 
     def fetch(self, sql: str, params: list) -> tuple[int, list[Row]]:
         """(how many rows the ranking had, the rows returned)."""
@@ -238,6 +248,26 @@ class _Engine:
         return total, rows
 
 
+def _order(alias: str) -> str:
+    """A ranking's order: what holds a typed word, then the closest related words, then the
+    score, then the kinds' listing order."""
+    return (
+        f"{alias}.typed DESC, {alias}.closeness DESC, {alias}.score DESC,"
+        f" {order_case(alias + '.kind')}, {alias}.id"
+    )
+
+
+# The end of a ranking statement: the ranked rows `r` (with `n` and `total`), the page's with
+# their entry. Only the page's rows look their entry up (the others join on NULL, which no index
+# entry matches): a join filter would read every ranked row's entry first.
+_PAGE = (
+    " SELECT r.id, r.object_id, r.score, r.kind, r.facet_keys, r.total,"
+    " p.title, p.body, p.url, p.extra"
+    f" FROM r LEFT JOIN {TABLE} p ON p.id = CASE WHEN r.n > %s AND r.n <= %s THEN r.id END"
+    " ORDER BY r.n LIMIT %s"
+)
+
+
 class _Postgres(_Engine):
     @staticmethod
     def quote(token: str) -> str:
@@ -252,29 +282,42 @@ class _Postgres(_Engine):
     def matches(self, expr: str) -> tuple[str, list]:
         return "e.search_vector @@ to_tsquery('simple', %s)", [expr]
 
-    def scoring(self, positive: list[Term], rank_expr: str | None) -> tuple[str, list]:
-        if rank_expr is None:  # substring-only: listed in type order, nothing to rank
-            return "0.0 AS score, 0 AS typed, 0 AS closeness", []
+    def score(
+        self, positive: list[Term], rank_expr: str, function: str = "ts_rank_cd"
+    ) -> tuple[str, list]:
+        """An entry `e`'s score: its rank for the words typed plus a share of its rank for the
+        whole query when related words were added (`function`: ts_rank_cd, or the cheaper
+        ts_rank that preselects what ts_rank_cd then orders, see `paged`)."""
         weights = "{" + ",".join(str(w) for w in WEIGHTS) + "}"
         rank = (
-            f"ts_rank_cd('{weights}'::float4[], e.search_vector, "
+            f"{function}('{weights}'::float4[], e.search_vector, "
             f"to_tsquery('simple', %s), {NORMALIZATION})"
         )
         if not any(term.related for term in positive):
-            return f"{rank} * e.boost AS score, 0 AS typed, 0 AS closeness", [rank_expr]
-        typed = self.typed_expr(positive)
+            return f"{rank} * e.boost", [rank_expr]
+        if typed := self.typed_expr(positive):
+            return f"({rank} + {RELATED_WEIGHT} * {rank}) * e.boost", [typed, rank_expr]
+        return f"{RELATED_WEIGHT} * {rank} * e.boost", [rank_expr]
+
+    def scoring(
+        self, positive: list[Term], rank_expr: str | None, function: str = "ts_rank_cd"
+    ) -> tuple[str, list]:
+        if rank_expr is None:  # substring-only: listed in type order, nothing to rank
+            return "0.0 AS score, 0 AS typed, 0 AS closeness", []
+        score, params = self.score(positive, rank_expr, function)
+        if not any(term.related for term in positive):
+            return f"{score} AS score, 0 AS typed, 0 AS closeness", params
         closeness, closeness_params = self.closeness(positive)
-        if typed:
+        if typed := self.typed_expr(positive):
             return (
-                f"({rank} + {RELATED_WEIGHT} * {rank}) * e.boost AS score,"
-                f" (e.search_vector @@ to_tsquery('simple', %s))::int AS typed,"
+                f"{score} AS score, (e.search_vector @@ to_tsquery('simple', %s))::int AS typed,"
                 f" {closeness} AS closeness",
-                [typed, rank_expr, typed, *closeness_params],
+                [*params, typed, *closeness_params],
             )
-        return (
-            f"{RELATED_WEIGHT} * {rank} * e.boost AS score, 0 AS typed, {closeness} AS closeness",
-            [rank_expr, *closeness_params],
-        )
+        return f"{score} AS score, 0 AS typed, {closeness} AS closeness", [
+            *params,
+            *closeness_params,
+        ]
 
     def run(self, positive, negative, mode, filters, needed, page) -> Ranked:
         rank_expr = self.build(positive, negative, mode, filters)
@@ -285,27 +328,48 @@ class _Postgres(_Engine):
         rank_all = self.paged(
             f"{select} FROM {TABLE} e WHERE {where}", [*score_params, *params], page, size
         )
-        # First round trip: the champion lists of the query's terms (primary-key reads) and the
-        # planner's estimate of its matches.
+        # First round trip: the champion lists of the query's terms (primary-key reads), with
+        # how many entries hold each term. Where the index alone decides the matches, the
+        # terms' frequencies give the estimate, as the planner would (independent words); else
+        # the planner's estimate comes in the same round trip.
         terms = sorted({token for term in positive for token in term.tokens})
-        estimate, lists, built_at = self.estimate_and_champions(where, params, terms)
+        substrings = any(term.substring for term in positive + negative)
+        index_only = self.index_only(mode, negative, filters, positive)
+        by_terms = index_only and not (filters.tokens or filters.any_tokens)
+        # Long lists are read only as far as the first ranking looks (complete ones whole).
+        first_depth = max(RANKED, 2 * needed)
+        planned, lists, df, entries, built_at = self.champions(
+            terms, None if by_terms else (where, params), first_depth
+        )
         if built_at is not None and mode == "all":
-            complete = _complete_candidates(positive, lists)
+            complete = _complete_candidates(positive, lists, df)
             if complete is not None:
                 # Some required word occurs in fewer than CHAMPIONS entries, all of them in its
                 # list: every match is among them (or changed since the lists were built), so
                 # ranking those is the exact count and the exact ranking, without the GIN index.
+                ctes, cte_params = self.candidates(complete, built_at, substrings)
                 total, rows = self.fetch(
-                    *self.candidates(select, where, params, score_params, complete, built_at)(
-                        page, max(WINDOW, needed)
+                    *self.paged(
+                        f"{select} FROM c e WHERE {where}",
+                        [*cte_params, *score_params, *params],
+                        page,
+                        max(WINDOW, needed),
+                        ctes,
                     )
                 )
                 return Ranked(total, rows, strategy="complete")
         rare = built_at is None or (mode == "all" and _has_rare_term(positive, lists))
-        if not rare and estimate <= WINDOW and self.index_only(mode, negative, filters, positive):
-            # The planner underestimates AND-ed common words (138 for the 3,213 entries holding
-            # 孵化器 and 众创空间): ask the GIN index how many entries it has for the query, which
-            # is far cheaper than reading WINDOW + 1 of them to find out they are too many.
+        estimate = planned if planned is not None else -1  # -1: not known yet
+        if not rare and estimate < 0:
+            by_frequency = _estimate(positive, df, entries)
+            if by_frequency is None:
+                by_frequency = self.planner_estimate(where, params)
+            estimate = by_frequency
+        if not rare and estimate <= WINDOW and index_only:
+            # Frequencies multiplied underestimate AND-ed words that go together (138 for the
+            # 3,213 entries holding 孵化器 and 众创空间): ask the GIN index how many entries it
+            # has for the query, which is far cheaper than reading WINDOW + 1 of them to find
+            # out they are too many.
             counted = self.index_count(where, params)
             if counted is not None and counted > WINDOW:
                 estimate = counted
@@ -321,6 +385,8 @@ class _Postgres(_Engine):
             )
             if total <= WINDOW:
                 return Ranked(total, rows[:WINDOW])
+            if estimate < 0:  # a rare word has become common since the lists were built
+                estimate = self.planner_estimate(where, params)
         count = max(WINDOW + 1, estimate)
         if rank_expr is None:
             _, rows = self.fetch(*rank_all)
@@ -328,17 +394,37 @@ class _Postgres(_Engine):
         # Rank the champions of the query's terms, and whatever changed since they were built;
         # look deeper into the lists before giving up and ranking every match.
         rows = []
-        for depth in (max(RANKED, 2 * needed), CHAMPIONS):
+        for depth in (first_depth, CHAMPIONS):
             if built_at is None:
                 break
+            if depth > first_depth and any(len(lists[t]) < df[t] for t in lists):
+                _, lists, *_ = self.champions(terms, None, depth)
             # Several terms share the budget: the lists overlap, and each is in rank order.
             share = max(2 * needed, depth // max(len(lists), 1))
             candidates = sorted({pk for ids in lists.values() for pk in ids[:share]})
-            _, rows = self.fetch(
-                *self.candidates(select, where, params, score_params, candidates, built_at)(
-                    page, size
+            ctes, cte_params = self.candidates(candidates, built_at, substrings)
+            if len(terms) > 1:
+                # Several words: ts_rank_cd (proximity) orders only the best by ts_rank.
+                cheap, cheap_params = self.scoring(positive, rank_expr, "ts_rank")
+                statement = self.reranked(
+                    f"SELECT e.id, e.object_id, {cheap}, e.kind, e.facet_keys,"
+                    f" e.search_vector, e.boost FROM c e WHERE {where}",
+                    [*cte_params, *cheap_params, *params],
+                    page,
+                    size,
+                    ctes,
+                    self.score(positive, rank_expr),
+                    2 * needed,
                 )
-            )
+            else:
+                statement = self.paged(
+                    f"{select} FROM c e WHERE {where}",
+                    [*cte_params, *score_params, *params],
+                    page,
+                    size,
+                    ctes,
+                )
+            _, rows = self.fetch(*statement)
             if len(rows) >= needed:
                 return Ranked(count, rows, count_exact=False, strategy=f"champions@{depth}")
             if depth >= CHAMPIONS:
@@ -347,30 +433,24 @@ class _Postgres(_Engine):
         _, rows = self.fetch(*rank_all)
         return Ranked(count, rows, count_exact=False, strategy="all")
 
-    def candidates(self, select, where, params, score_params, ids, built_at):
-        """The ranking of these entries and of every entry changed since `built_at` that
-        meet the query (a function of the page and the limit).
+    @staticmethod
+    def candidates(ids, built_at, substrings: bool) -> tuple[str, list]:
+        """A CTE `c` of these entries and of every entry changed since `built_at`, with its
+        parameters; a ranking then selects from it those that meet the query.
 
         The ids are passed as literals so the planner sees a few hundred rows, not a subquery
         whose size it cannot estimate (it would then hash-join every match). They are read
         first, in a MATERIALIZED CTE, and only then tested against the query: the planner
         underestimates AND-ed terms (87 rows for the 5,153 matches of 数字化改造补助) and would
-        otherwise take the GIN index and recheck and filter every match of the query."""
+        otherwise take the GIN index and recheck and filter every match of the query. The
+        text (`plain`) is copied only for queries that look for substrings in it."""
+        columns = _CANDIDATE_COLUMNS if substrings else _CANDIDATE_COLUMNS.replace(" plain,", "")
         ctes = (
-            f"c AS MATERIALIZED (SELECT {_CANDIDATE_COLUMNS} FROM {TABLE}"
-            f" WHERE id = ANY(%s) OR updated_at > %s), "
+            f"c AS MATERIALIZED (SELECT {columns} FROM {TABLE}"
+            f" WHERE id = ANY(%s::bigint[]) OR updated_at > %s), "
         )
-
-        def ranking(page, limit):
-            return self.paged(
-                f"{select} FROM c e WHERE {where}",
-                [sorted(ids), built_at, *score_params, *params],
-                page,
-                limit,
-                ctes,
-            )
-
-        return ranking
+        # As one string: psycopg takes a millisecond to adapt a list of a thousand ints.
+        return ctes, ["{" + ",".join(map(str, sorted(ids))) + "}", built_at]
 
     @staticmethod
     def index_only(mode, negative, filters, positive) -> bool:
@@ -419,32 +499,75 @@ class _Postgres(_Engine):
             nodes.extend(node.get("Plans", []))
         return int(scans[0]["Actual Rows"]) if len(scans) == 1 else None
 
-    def estimate_and_champions(
-        self, where: str, params: list, terms: list[str]
-    ) -> tuple[int, dict[str, list[int]], object]:
+    def planner_estimate(self, where: str, params: list) -> int:
         """The planner's estimate of the matches (tsvector statistics hold the frequencies of
-        the most common lexemes), the champion lists of these lexemes and when the lists were
-        built (None: never), in one round trip."""
+        the most common lexemes, and it knows the other conditions' selectivity)."""
         with connection.cursor() as cursor:
-            cursor.execute(
-                f"EXPLAIN (FORMAT JSON) SELECT 1 FROM {TABLE} e WHERE {where};"
-                f" SELECT term, ids, built_at FROM {CHAMPION_TABLE} WHERE term = ANY(%s)"
-                # Every list is built by one statement with one timestamp (champions.py):
-                # any row's is the build's, and reading one spares a scan of the table.
-                f" UNION ALL (SELECT NULL, NULL, built_at FROM {CHAMPION_TABLE} LIMIT 1)",
-                [*params, terms],
-            )
+            cursor.execute(f"EXPLAIN (FORMAT JSON) SELECT 1 FROM {TABLE} e WHERE {where}", params)
             plan = cursor.fetchone()[0]
-            cursor.nextset()
-            rows = cursor.fetchall()
         if isinstance(plan, str):
             plan = json.loads(plan)
-        built = rows[-1][2] if rows and rows[-1][0] is None else None
-        lists = {term: ids for term, ids, _ in rows if term is not None}
-        return int(plan[0]["Plan"]["Plan Rows"]), lists, built
+        return int(plan[0]["Plan"]["Plan Rows"])
+
+    def champions(
+        self, terms: list[str], planned: tuple[str, list] | None, depth: int
+    ) -> tuple[int | None, dict[str, list[int]], dict[str, int], int, object]:
+        """The planner's estimate of the query `planned` (where, params), when one is given;
+        the champion lists of these lexemes (complete lists whole, the others' first `depth`
+        ids), how many entries hold each, how many entries the lists were built over and when
+        (None: never): one round trip."""
+        estimate = None
+        with connection.cursor() as cursor:
+            lists_sql = (
+                f"SELECT term, CASE WHEN df < {CHAMPIONS} THEN ids"
+                f" ELSE substring(ids FROM 1 FOR %s) END, built_at, df"
+                f" FROM {CHAMPION_TABLE} WHERE term = ANY(%s)"
+            )
+            lists_params: list = [8 * depth, [*terms, TOTAL]]
+            if planned is None:
+                cursor.execute(lists_sql, lists_params)
+            else:
+                where, params = planned
+                cursor.execute(
+                    f"EXPLAIN (FORMAT JSON) SELECT 1 FROM {TABLE} e WHERE {where}; {lists_sql}",
+                    [*params, *lists_params],
+                )
+                plan = cursor.fetchone()[0]
+                if isinstance(plan, str):
+                    plan = json.loads(plan)
+                estimate = int(plan[0]["Plan"]["Plan Rows"])
+                cursor.nextset()
+            rows = cursor.fetchall()
+        lists, df, entries, built = {}, {}, 0, None
+        for term, ids, built_at, n in rows:
+            if term == TOTAL:
+                entries, built = n, built_at
+            else:
+                lists[term], df[term] = decode(ids), n
+        return estimate, lists, df, entries, built
 
 
-def _complete_candidates(positive: list[Term], lists: dict[str, list[int]]) -> set[int] | None:
+def _estimate(positive: list[Term], df: dict[str, int], entries: int) -> int | None:
+    """How many entries hold every term, from each lexeme's share of the entries (independent
+    words, as the planner assumes; a lexeme without a list counts as half of WINDOW entries,
+    the most it can have had when the lists were built). None without the lists' figures."""
+    if not entries:
+        return None
+    share = 1.0
+    for term in positive:
+        missing = 1.0  # the share of entries holding none of the term's alternatives
+        for alternative in term.alternatives + term.related:
+            held = 1.0
+            for token in alternative:
+                held *= df.get(token, WINDOW / 2) / entries
+            missing *= 1.0 - held
+        share *= 1.0 - missing
+    return round(share * entries)
+
+
+def _complete_candidates(
+    positive: list[Term], lists: dict[str, list[int]], df: dict[str, int]
+) -> set[int] | None:
     """Entries that hold every match of the query, as of the champion lists' build, when one
     of its required terms has complete lists: each of its alternatives (typed or related)
     holds a token found in fewer than CHAMPIONS entries, whose list then names them all. The
@@ -456,7 +579,7 @@ def _complete_candidates(positive: list[Term], lists: dict[str, list[int]]) -> s
             continue
         found: set[int] = set()
         for alternative in alternatives:
-            complete = [lists[t] for t in alternative if 0 < len(lists.get(t, ())) < CHAMPIONS]
+            complete = [lists[t] for t in alternative if 0 < df.get(t, 0) < CHAMPIONS]
             if not complete:
                 break
             smallest: list[int] = min(complete, key=len)

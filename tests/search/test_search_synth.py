@@ -135,11 +135,19 @@ def test_champion_lists_of_a_bulk_load_are_those_the_database_builds(monkeypatch
     monkeypatch.setattr(champions, "WINDOW", 40)
     monkeypatch.setattr(champions, "CHAMPIONS", 30)
     call_command("synth", provisions=140, seed=12)
+    lists = "SELECT term, ids, df FROM portal_searchchampion WHERE term <> '' ORDER BY term"
+    whole = "SELECT df FROM portal_searchchampion WHERE term = ''"
     with connection.cursor() as cursor:
-        cursor.execute("SELECT term, ids FROM portal_searchchampion ORDER BY term")
+        cursor.execute(lists)
         collected = cursor.fetchall()
+        assert all(champions.decode(ids) for _, ids, _ in collected)
+        cursor.execute(whole)
+        assert cursor.fetchall() == [(SearchEntry.objects.count(),)]
     assert len(collected) > 20
+    assert all(df > 40 for _, _, df in collected)
     assert champions.rebuild_champions(force=True) == len(collected)
     with connection.cursor() as cursor:
-        cursor.execute("SELECT term, ids FROM portal_searchchampion ORDER BY term")
+        cursor.execute(lists)
         assert cursor.fetchall() == collected
+        cursor.execute(whole)
+        assert cursor.fetchall() == [(SearchEntry.objects.count(),)]

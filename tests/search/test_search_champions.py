@@ -1,0 +1,96 @@
+"""How the PostgreSQL engine reads its champion lists: packed ids, each term's frequency, only as
+far as the first ranking looks; and how it orders several words' champions (ts_rank picks,
+ts_rank_cd orders the page)."""
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from search import champions, engine, search
+from search.models import SearchEntry
+
+from .test_search_synth import small_lists
+
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.skipif(connection.vendor != "postgresql", reason="champion lists are PostgreSQL's"),
+]
+
+
+def _stored(term):
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT ids, df FROM portal_searchchampion WHERE term = %s", [term])
+        ids, df = cursor.fetchone()
+    return champions.decode(ids), df
+
+
+def test_lists_are_stored_packed_with_how_many_entries_hold_the_word(monkeypatch):
+    call_command("synth", provisions=150, seed=5)
+    exact = search("企业", limit=10)
+    assert exact.strategy == "exact" and exact.count > 100
+    small_lists(monkeypatch)
+    champions.rebuild_champions(force=True)
+    ids, df = _stored("企业")
+    assert df == exact.count and len(ids) == 100 == len(set(ids))
+    assert champions.decode(champions.encode(ids)) == ids
+    assert _stored("")[1] == SearchEntry.objects.count()  # the whole index, for the shares
+
+
+def test_a_common_word_is_counted_from_its_frequency_without_asking_the_planner(monkeypatch):
+    call_command("synth", provisions=150, seed=5)
+    exact = search("企业", limit=10).count
+    small_lists(monkeypatch)
+    champions.rebuild_champions(force=True)
+    with CaptureQueriesContext(connection) as queries:
+        fast = search("企业", limit=10)
+    assert fast.strategy.startswith("champions") and not fast.count_exact
+    # Nothing changed since the build: the word's frequency is its count.
+    assert fast.count == exact
+    assert not [q for q in queries if "EXPLAIN" in q["sql"]]
+    assert len(queries) == 2  # the lists, then the ranking with the page
+    # A filter the index does not decide (the kind) needs the planner, in the same round trip.
+    with CaptureQueriesContext(connection) as queries:
+        measures = search("企业", types=["measure"], limit=10)
+    assert measures.hits and all(h.type == "measure" for h in measures.hits)
+    assert queries[0]["sql"].startswith("EXPLAIN") and "portal_searchchampion" in queries[0]["sql"]
+
+
+def test_long_lists_are_read_only_as_far_as_the_first_ranking_looks(monkeypatch):
+    call_command("synth", provisions=150, seed=5)
+    small_lists(monkeypatch)
+    champions.rebuild_champions(force=True)
+    full, df = _stored("企业")
+    _, lists, counts, entries, built = engine._Postgres().champions(["企业"], None, 20)
+    assert lists["企业"] == full[:20] and counts["企业"] == df > 100
+    assert entries == SearchEntry.objects.count() and built is not None
+    # A list holding every entry of its word (complete) comes whole, however short the look.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT term FROM portal_searchchampion WHERE df BETWEEN 30 AND 99 ORDER BY df DESC"
+        )
+        complete = cursor.fetchone()[0]
+    _, lists, counts, *_ = engine._Postgres().champions([complete], None, 20)
+    assert len(lists[complete]) == counts[complete] > 20
+
+
+def test_several_words_are_picked_by_ts_rank_and_the_page_ordered_by_ts_rank_cd(monkeypatch):
+    """Over a few hundred champions of several words, ts_rank_cd (proximity) costs up to twenty
+    microseconds an entry: ts_rank picks the best, and only they are ordered by ts_rank_cd, so
+    the page shows the same scores, in the same order, as a ranking of them all would."""
+    call_command("synth", provisions=150, seed=5)
+    small_lists(monkeypatch)
+    champions.rebuild_champions(force=True)
+    fast = search("企业 服务", limit=8)
+    assert fast.strategy.startswith("champions") and len(fast.hits) == 8
+    ids = [SearchEntry.objects.get(kind=h.type, object_id=h.id).pk for h in fast.hits]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT id, ts_rank_cd('{0.1,0.2,0.4,1.0}'::float4[], search_vector,"
+            " to_tsquery('simple', '(企业) & (服务)'), 1) * boost"
+            " FROM portal_searchentry WHERE id = ANY(%s)",
+            [ids],
+        )
+        exact = dict(cursor.fetchall())
+    assert [h.score for h in fast.hits] == [round(exact[pk], 6) for pk in ids]
+    assert [h.score for h in fast.hits] == sorted((h.score for h in fast.hits), reverse=True)
