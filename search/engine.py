@@ -401,7 +401,14 @@ class _Postgres(_Engine):
                 _, lists, *_ = self.champions(terms, None, depth)
             # Several terms share the budget: the lists overlap, and each is in rank order.
             share = max(2 * needed, depth // max(len(lists), 1))
-            candidates = sorted({pk for ids in lists.values() for pk in ids[:share]})
+            if depth > first_depth:
+                # Looking deeper: the heads again, and every entry the whole lists show to hold
+                # each term (words that rarely lead together, 租房 and 补贴, meet there).
+                share = max(2 * needed, first_depth // max(len(lists), 1))
+                heads = {pk for ids in lists.values() for pk in ids[:share]}
+                candidates = sorted(heads.union(_known_matches(positive, lists)[:depth]))
+            else:
+                candidates = sorted({pk for ids in lists.values() for pk in ids[:share]})
             ctes, cte_params = self.candidates(candidates, built_at, substrings)
             if len(terms) > 1:
                 # Several words: ts_rank_cd (proximity) orders only the best by ts_rank.
@@ -563,6 +570,29 @@ def _estimate(positive: list[Term], df: dict[str, int], entries: int) -> int | N
             missing *= 1.0 - held
         share *= 1.0 - missing
     return round(share * entries)
+
+
+def _known_matches(positive: list[Term], lists: dict[str, list[int]]) -> list[int]:
+    """Entries the lists show to hold every term (in the lists of all the words of one of its
+    alternatives, for each term), best first: by their best place in any list."""
+    known: set[int] | None = None
+    for term in positive:
+        holders: set[int] = set()
+        for alternative in term.alternatives + term.related:
+            if alternative and all(t in lists for t in alternative):
+                first, *rest = alternative
+                holders |= set(lists[first]).intersection(*(lists[t] for t in rest))
+        known = holders if known is None else known & holders
+        if not known:
+            return []
+    if known is None:
+        return []
+    place: dict[int, int] = {}
+    for ids in lists.values():
+        for i, pk in enumerate(ids):
+            if pk in known and place.get(pk, i + 1) > i:
+                place[pk] = i
+    return sorted(place, key=lambda pk: (place[pk], pk))
 
 
 def _complete_candidates(

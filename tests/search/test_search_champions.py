@@ -94,3 +94,27 @@ def test_several_words_are_picked_by_ts_rank_and_the_page_ordered_by_ts_rank_cd(
         exact = dict(cursor.fetchall())
     assert [h.score for h in fast.hits] == [round(exact[pk], 6) for pk in ids]
     assert [h.score for h in fast.hits] == sorted((h.score for h in fast.hits), reverse=True)
+
+
+def test_the_lists_name_the_entries_holding_every_term_best_placed_first():
+    """Looking deeper for AND-ed words that rarely lead together: the entries the whole lists
+    show to hold each term (any alternative, all of its words) are candidates, best first."""
+    from search.query import Term
+
+    rent = Term("租房", alternatives=(("租房",),), related=(("租金",), ("人才", "公寓")))
+    grant = Term("补贴", alternatives=(("补贴",),), related=(("资助",),))
+    lists = {
+        "租房": [1, 2, 3],
+        "租金": [4, 5],
+        "人才": [6, 7, 8],
+        "公寓": [8, 9],
+        "补贴": [9, 5, 8],
+        "资助": [3, 10],
+    }
+    # 3 (租房, 资助), 5 (租金, 补贴), 8 (人才 and 公寓, 补贴); not 9 (公寓 alone), not 6.
+    # Best place first: 3 and 8 head a list (资助, 公寓), 5 is second in both of its.
+    assert engine._known_matches([rent, grant], lists) == [3, 8, 5]
+    # A word without a list (rare): its alternative names nobody, the others still do.
+    del lists["公寓"]
+    assert engine._known_matches([rent, grant], lists) == [3, 5]
+    assert engine._known_matches([rent, Term("x", alternatives=(("无",),))], lists) == []
