@@ -1,8 +1,12 @@
-"""Text clean-up shared by the parsers: decoding, layout noise, punctuation, page-break joins."""
+"""Text clean-up shared by the parsers: decoding, layout noise, punctuation, page-break joins;
+and reading the numerals found in the text."""
 
 from __future__ import annotations
 
 import re
+from decimal import Decimal
+
+import cn2an
 
 from .errors import IngestError
 
@@ -101,3 +105,21 @@ def paragraphs(text: str, *, starts_block: re.Pattern[str] | None = None) -> lis
 def strip_quotes(text: str) -> str:
     """The text without quotation marks, for matching names the documents quote inconsistently."""
     return re.sub(r"[“”\"'‘’「」『』]", "", text)
+
+
+def parse_numeral(num: str) -> Decimal:
+    """The value of a numeral as written: Arabic digits ("4000", "1.5") or Chinese ("五十", "两百").
+
+    Chinese numerals are read with cn2an. Text that is no numeral ("十百") raises ValueError,
+    KeyError or decimal.InvalidOperation; callers catch all three.
+    """
+    if num[0].isdigit():
+        return Decimal(num)
+    return Decimal(str(cn2an.cn2an(num, "normal")))
+
+
+def plain_decimal(value: Decimal) -> Decimal:
+    """`value` without exponent or trailing zeros: 4000, not 4E+3; 5, not 5.0; 1.5 stays 1.5."""
+    if value == value.to_integral_value():
+        return Decimal(int(value))
+    return value.normalize()

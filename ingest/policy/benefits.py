@@ -40,8 +40,8 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from .. import qualifiers
+from ..text import parse_numeral, plain_decimal
 from ..types import ParsedBenefit
-from .targets import _number, _tidy
 
 _SENTENCE_RE = re.compile(r"[^。！？；\n]+")
 _CLAUSE_RE = re.compile(r"[^，：]+")
@@ -108,7 +108,7 @@ class _Found:
 
 def _value(num: str) -> Decimal | None:
     try:
-        return _tidy(_number(num))
+        return plain_decimal(parse_numeral(num))
     except (ValueError, InvalidOperation, KeyError):
         return None
 

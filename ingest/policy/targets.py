@@ -41,13 +41,11 @@ last tier named earlier in the sentence ("聚焦国家级专精特新“小巨�
 from __future__ import annotations
 
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import InvalidOperation
 from functools import cache
 
-import cn2an
-
 from .. import qualifiers
-from ..text import strip_quotes
+from ..text import parse_numeral, plain_decimal, strip_quotes
 from ..types import ParsedTarget
 from ..vocab import find_tiers, tier_specs
 
@@ -118,19 +116,6 @@ _LINK_VERB_RE = re.compile(
 )
 _SUBJECT_PREFIXES = ("各类", "各级", "各项", "全市")
 _WHO_CUT_RE = re.compile(r"按照|对|给予|和|及|与")
-
-
-def _tidy(value: Decimal) -> Decimal:
-    """4000, not 4E+3; 1.5 stays 1.5."""
-    if value == value.to_integral_value():
-        return Decimal(int(value))
-    return value.normalize()
-
-
-def _number(num: str) -> Decimal:
-    if num[0].isdigit():
-        return Decimal(num)
-    return Decimal(str(cn2an.cn2an(num, "normal")))
 
 
 @cache
@@ -212,7 +197,7 @@ def _per_unit(before: str) -> str:
 
 def _amount_target(sentence: str, m: re.Match[str]) -> ParsedTarget | None:
     try:
-        quantity = _number(m.group("num"))
+        quantity = parse_numeral(m.group("num"))
     except (ValueError, InvalidOperation, KeyError):
         return None
     unit, mag = m.group("unit"), m.group("mag")
@@ -263,7 +248,7 @@ def _amount_target(sentence: str, m: re.Match[str]) -> ParsedTarget | None:
         tier = _last_tier(before)
     return ParsedTarget(
         subject=subject,
-        quantity=_tidy(quantity),
+        quantity=plain_decimal(quantity),
         unit=unit,
         kind=kind,
         text=text,
@@ -276,7 +261,7 @@ def _amount_target(sentence: str, m: re.Match[str]) -> ParsedTarget | None:
 
 def _rent_free_target(sentence: str, m: re.Match[str]) -> ParsedTarget | None:
     try:
-        quantity = _number(m.group("num"))
+        quantity = parse_numeral(m.group("num"))
     except (ValueError, InvalidOperation, KeyError):
         return None
     start = _clause_start(sentence, m.start())
@@ -286,7 +271,7 @@ def _rent_free_target(sentence: str, m: re.Match[str]) -> ParsedTarget | None:
     who = sentence[who_start : m.start()].removesuffix("租房")
     return ParsedTarget(
         subject=who + m.group("what"),
-        quantity=_tidy(quantity),
+        quantity=plain_decimal(quantity),
         unit="年",
         kind="money",
         text=sentence[who_start : m.end()],
@@ -295,12 +280,12 @@ def _rent_free_target(sentence: str, m: re.Match[str]) -> ParsedTarget | None:
 
 def _discount_target(m: re.Match[str]) -> ParsedTarget | None:
     try:
-        quantity = _number(m.group("num"))
+        quantity = parse_numeral(m.group("num"))
     except (ValueError, InvalidOperation, KeyError):
         return None
     return ParsedTarget(
         subject=m.group("what") or "折扣",
-        quantity=_tidy(quantity),
+        quantity=plain_decimal(quantity),
         unit="折",
         kind="money",
         text=m.group(0),
