@@ -2,9 +2,9 @@
 targets, and the benefits each states).
 
 To persist a new parsed field, add it to the mapping function of its model below
-(`document_values`, `chapter_values`, `measure_values`, `target_values`,
-`benefit_values`): planning compares it
-with what is stored and applying writes it.
+(`document_values`, `chapter_values`, `measure_values`; a target's or benefit's: `target_values`,
+`benefit_values` in `facts.py`, which plans and writes them): planning compares it with what is
+stored and applying writes it.
 """
 
 from __future__ import annotations
@@ -16,20 +16,26 @@ from django.utils import timezone
 
 from policies.history import describe_change
 from policies.models import (
-    Benefit,
     Bureau,
     Chapter,
     Citation,
     Measure,
     PolicyDocument,
     Responsibility,
-    Target,
 )
 
 from ..plan import BureauNames, DocumentPlan, Item, parsed_fingerprint, values_differ
 from ..references import is_draft
-from ..types import ParsedBenefit, ParsedChapter, ParsedMeasure, ParsedPolicy, ParsedTarget
+from ..types import ParsedChapter, ParsedMeasure, ParsedPolicy
 from ..writing import WriteConflict, bureau_for, lookups, update
+from .facts import (
+    benefit_key,
+    plan_benefits,
+    plan_targets,
+    target_key,
+    write_benefits,
+    write_targets,
+)
 
 # Measure fields ingest owns; a field whose current value differs from what the last ingest
 # wrote was edited by staff and is never overwritten.
@@ -83,53 +89,7 @@ def measure_values(pm: ParsedMeasure) -> dict:
     return {"responsibility_text": pm.responsibility_text}
 
 
-def target_values(pt: ParsedTarget) -> dict:
-    """`tier` is a slug here; the writer turns it into the row."""
-    return {
-        "subject": pt.subject,
-        "tier": pt.tier,
-        "quantity": pt.quantity,
-        "unit": pt.unit,
-        "year": pt.year,
-        "kind": pt.kind,
-        "comparator": pt.comparator,
-        "text": pt.text,
-        "per": pt.per,
-    }
-
-
-def benefit_values(pb: ParsedBenefit) -> dict:
-    return {
-        "kind": pb.kind,
-        "text": pb.text,
-        "recipient": pb.recipient,
-        "quantity": pb.quantity,
-        "unit": pb.unit,
-        "qualifier": pb.qualifier,
-    }
-
-
 # --- snapshots: what the last ingest wrote, to tell staff edits apart ---------------------------
-
-
-def _target_key(t: Target | ParsedTarget) -> list:
-    """A target as the snapshot stores it; the same for a saved row and a parsed one."""
-    return [
-        t.subject,
-        str(t.quantity.normalize()),
-        t.unit,
-        t.year,
-        t.kind,
-        t.comparator,
-        t.text,
-        t.per,
-    ]
-
-
-def _benefit_key(b: Benefit | ParsedBenefit) -> list:
-    """A benefit as the snapshot stores it; the same for a saved row and a parsed one."""
-    quantity = None if b.quantity is None else str(b.quantity.normalize())
-    return [b.kind, b.text, b.recipient, quantity, b.unit, b.qualifier]
 
 
 def measure_state(measure: Measure) -> dict:
@@ -140,8 +100,8 @@ def measure_state(measure: Measure) -> dict:
         "bureaus": [r.bureau_id for r in measure.responsibilities.order_by("order")],
         "tiers": sorted(measure.tiers.values_list("slug", flat=True)),
         "themes": sorted(measure.themes.values_list("slug", flat=True)),
-        "targets": [_target_key(t) for t in measure.targets.order_by("order", "pk")],
-        "benefits": [_benefit_key(b) for b in measure.benefits.order_by("order", "pk")],
+        "targets": [target_key(t) for t in measure.targets.order_by("order", "pk")],
+        "benefits": [benefit_key(b) for b in measure.benefits.order_by("order", "pk")],
     }
 
 
@@ -164,8 +124,8 @@ def measure_snapshot(pm: ParsedMeasure, bureau_ids: list[int | None]) -> dict:
         "bureaus": bureau_ids,
         "tiers": sorted(pm.tiers),
         "themes": sorted(pm.themes),
-        "targets": [_target_key(t) for t in pm.targets],
-        "benefits": [_benefit_key(b) for b in pm.benefits],
+        "targets": [target_key(t) for t in pm.targets],
+        "benefits": [benefit_key(b) for b in pm.benefits],
     }
 
 
@@ -351,9 +311,9 @@ def _plan_measure(
     if fields:
         plan.changed.append(Item("measure", key, pm.title, fields))
     if "targets" in apply:
-        _plan_targets(plan, key, list(measure.targets.all()), pm.targets)
+        plan_targets(plan, key, list(measure.targets.all()), pm.targets)
     if "benefits" in apply:
-        _plan_benefits(plan, key, list(measure.benefits.all()), pm.benefits)
+        plan_benefits(plan, key, list(measure.benefits.all()), pm.benefits)
     return MeasureOp(
         pm,
         chapter_number,
@@ -363,44 +323,6 @@ def _plan_measure(
         bump=bool(fields),
         save=bool(fields) or snapshot != new,
     )
-
-
-def _plan_targets(plan: DocumentPlan, key: str, old: list[Target], new: list[ParsedTarget]):
-    """Targets that stay, change (the same subject, or the same place in the list, with other
-    figures), come or go. Only a target with no counterpart in the new text is removed."""
-    old_left = [t for t in old if _target_key(t) not in [_target_key(n) for n in new]]
-    new_left = [t for t in new if _target_key(t) not in [_target_key(o) for o in old]]
-    for t in list(new_left):
-        match = next((o for o in old_left if o.subject == t.subject), None)
-        if match is None and len(old_left) == len(new_left):
-            match = old_left[new_left.index(t)]
-        if match is not None:
-            old_left.remove(match)
-            new_left.remove(t)
-            values = target_values(t)
-            values.pop("tier")
-            fields = values_differ(match, values)
-            plan.changed.append(Item("target", f"{key}·{match.text}", t.text, fields))
-    plan.removed.extend(Item("target", f"{key}·{t.text}", t.text) for t in old_left)
-    plan.created.extend(Item("target", f"{key}·{t.text}", t.text) for t in new_left)
-
-
-def _plan_benefits(plan: DocumentPlan, key: str, old: list[Benefit], new: list[ParsedBenefit]):
-    """Benefits that stay, change (the same words, or the same place in an equally long list,
-    with other figures or kind), come or go. Only one with no counterpart is removed."""
-    old_left = [b for b in old if _benefit_key(b) not in [_benefit_key(n) for n in new]]
-    new_left = [b for b in new if _benefit_key(b) not in [_benefit_key(o) for o in old]]
-    for b in list(new_left):
-        match = next((o for o in old_left if o.text == b.text), None)
-        if match is None and len(old_left) == len(new_left):
-            match = old_left[new_left.index(b)]
-        if match is not None:
-            old_left.remove(match)
-            new_left.remove(b)
-            fields = values_differ(match, benefit_values(b))
-            plan.changed.append(Item("benefit", f"{key}·{match.text}", b.text, fields))
-    plan.removed.extend(Item("benefit", f"{key}·{b.text}", b.text) for b in old_left)
-    plan.created.extend(Item("benefit", f"{key}·{b.text}", b.text) for b in new_left)
 
 
 # --- apply ---------------------------------------------------------------------------------------
@@ -505,16 +427,6 @@ def _apply_measure(doc, chapter, op: MeasureOp, tiers, themes, source_name, crea
     if "themes" in op.apply:
         measure.themes.set([themes[s] for s in pm.themes])
     if "targets" in op.apply:
-        measure.targets.all().delete()
-        for order, t in enumerate(pm.targets):
-            values = target_values(t)
-            values["tier"] = tiers.get(values["tier"]) if values["tier"] else None
-            target = Target(measure=measure, order=order, **values)
-            target.full_clean()
-            target.save()
+        write_targets(measure, pm.targets, tiers)
     if "benefits" in op.apply:
-        measure.benefits.all().delete()
-        for order, b in enumerate(pm.benefits):
-            benefit = Benefit(measure=measure, order=order, **benefit_values(b))
-            benefit.full_clean()
-            benefit.save()
+        write_benefits(measure, pm.benefits)
