@@ -2,16 +2,17 @@
 and SQLite (FTS5, bm25). Both match the same tokens with the same boolean logic, so they find the
 same entries; each ranks with its own function (title above body above structured fields).
 
-A search is one ranking statement (plus, on PostgreSQL, one for the planner's estimate and the
-champion lists): it counts the matches, ranks them with each one's type and facet keys for the
+A search is one ranking statement (plus, on PostgreSQL, one that reads the champion lists of
+its words): it counts the matches, ranks them with each one's type and facet keys for the
 facets, and reads the entries of the page shown. Up to WINDOW matches, both engines count and
 rank every match. Above it, SQLite still does (FTS5 is fast at the sizes SQLite serves), while
 PostgreSQL, where each match costs a recheck and a ts_rank_cd over its stored vector, ranks the
 champion candidates (champions.py): exactly when a required word's list is complete (it holds
-every entry with the word), else the best of the lists, with an estimated count (the planner's,
-or the GIN index's own when the planner thinks a query small); facets then cover the ranked rows.
+every entry with the word), else the best of the lists, with an estimated count (from the words'
+frequencies, which the lists store; the planner's when a filter the index cannot decide is
+involved; the GIN index's own when the words seem rare together); facets then cover the ranked
+rows. Over several words' candidates ts_rank picks the best and ts_rank_cd orders only those.
 """
-
 from __future__ import annotations
 
 import json
