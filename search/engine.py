@@ -13,6 +13,7 @@ frequencies, which the lists store; the planner's when a filter the index cannot
 involved; the GIN index's own when the words seem rare together); facets then cover the ranked
 rows. Over several words' candidates ts_rank picks the best and ts_rank_cd orders only those.
 """
+
 from __future__ import annotations
 
 import json
@@ -35,6 +36,11 @@ BM25_WEIGHTS = (5.0, 2.0, 1.0)
 # When related words were added to a query, an entry's rank is its rank for the words as typed
 # plus this share of its rank for the whole query: what holds the typed word comes first.
 RELATED_WEIGHT = 0.25
+# When the first look into the lists finds too few matches and the GIN index counted at most
+# this many: rank them all (ts_rank picks, ~5 µs a match with its row read) rather than look a
+# thousand deep into every list, which may still find too few (AND-ed words that go together
+# only below the lists' heads: 高新技术企业 数量 at 1M provisions).
+RANK_ALL_BELOW = 5000
 
 
 @dataclass
@@ -215,21 +221,34 @@ class _Engine:
     def reranked(self, inner, params, page, limit, ctes, exact: tuple[str, list], depth: int):
         """`paged` for `inner` rows scored by a cheap function (ts_rank, a few microseconds a
         row where ts_rank_cd over a query of several words costs up to twenty): the best
-        `depth` of them get the `exact` score (ts_rank_cd, over `e.search_vector` and
-        `e.boost`, which `inner` selects) and come first, in its order; the others keep theirs
-        (they only count towards the facets)."""
+        `depth` of them get the `exact` score (ts_rank_cd over the entry `v`, read again by
+        primary key: the vectors are not carried through the sort, which would spill to disk
+        past a few thousand rows) and come first, in its order; the others keep theirs (they
+        only count towards the facets)."""
         exact_sql, exact_params = exact
         sql = (
             f"WITH {ctes}r0 AS ({inner}),"
             f" r1 AS (SELECT r0.*, row_number() OVER (ORDER BY {_order('r0')}) AS n0,"
             f" count(*) OVER () AS total FROM r0),"
+            # Only the rows returned go on: the best `depth` scored again, the others as they
+            # are (the statement returns `limit` rows, whatever their number).
             f" r2 AS (SELECT e.id, e.object_id, e.kind, e.facet_keys, e.typed, e.closeness,"
-            f" e.total, e.n0 <= %s AS top,"
-            f" CASE WHEN e.n0 <= %s THEN {exact_sql} ELSE e.score END AS score FROM r1 e),"
+            f" e.total, e.n0 <= %s AS top, CASE WHEN e.n0 <= %s"
+            f" THEN (SELECT {exact_sql} FROM {TABLE} v WHERE v.id = e.id) ELSE e.score END"
+            f" AS score FROM r1 e WHERE e.n0 <= %s),"
             f" r AS (SELECT r2.*, row_number() OVER (ORDER BY r2.top DESC, {_order('r2')}) AS n"
             f" FROM r2)"
         )
-        return sql + _PAGE, [*params, depth, depth, *exact_params, page[0], page[1], limit]
+        return sql + _PAGE, [
+            *params,
+            depth,
+            depth,
+            *exact_params,
+            limit,
+            page[0],
+            page[1],
+            limit,
+        ]
 
     def fetch(self, sql: str, params: list) -> tuple[int, list[Row]]:
         """(how many rows the ranking had, the rows returned)."""
@@ -265,7 +284,7 @@ _PAGE = (
     " SELECT r.id, r.object_id, r.score, r.kind, r.facet_keys, r.total,"
     " p.title, p.body, p.url, p.extra"
     f" FROM r LEFT JOIN {TABLE} p ON p.id = CASE WHEN r.n > %s AND r.n <= %s THEN r.id END"
-    " ORDER BY r.n LIMIT %s"
+    " WHERE r.n <= %s ORDER BY r.n"
 )
 
 
@@ -284,21 +303,22 @@ class _Postgres(_Engine):
         return "e.search_vector @@ to_tsquery('simple', %s)", [expr]
 
     def score(
-        self, positive: list[Term], rank_expr: str, function: str = "ts_rank_cd"
+        self, positive: list[Term], rank_expr: str, function: str = "ts_rank_cd", entry="e"
     ) -> tuple[str, list]:
-        """An entry `e`'s score: its rank for the words typed plus a share of its rank for the
-        whole query when related words were added (`function`: ts_rank_cd, or the cheaper
-        ts_rank that preselects what ts_rank_cd then orders, see `paged`)."""
+        """An entry's score (the row `entry`): its rank for the words typed plus a share of its
+        rank for the whole query when related words were added (`function`: ts_rank_cd, or the
+        cheaper ts_rank that preselects what ts_rank_cd then orders, see `reranked`)."""
         weights = "{" + ",".join(str(w) for w in WEIGHTS) + "}"
         rank = (
-            f"{function}('{weights}'::float4[], e.search_vector, "
+            f"{function}('{weights}'::float4[], {entry}.search_vector, "
             f"to_tsquery('simple', %s), {NORMALIZATION})"
         )
+        boost = f"{entry}.boost"
         if not any(term.related for term in positive):
-            return f"{rank} * e.boost", [rank_expr]
+            return f"{rank} * {boost}", [rank_expr]
         if typed := self.typed_expr(positive):
-            return f"({rank} + {RELATED_WEIGHT} * {rank}) * e.boost", [typed, rank_expr]
-        return f"{RELATED_WEIGHT} * {rank} * e.boost", [rank_expr]
+            return f"({rank} + {RELATED_WEIGHT} * {rank}) * {boost}", [typed, rank_expr]
+        return f"{RELATED_WEIGHT} * {rank} * {boost}", [rank_expr]
 
     def scoring(
         self, positive: list[Term], rank_expr: str | None, function: str = "ts_rank_cd"
@@ -326,9 +346,6 @@ class _Postgres(_Engine):
         scores, score_params = self.scoring(positive, rank_expr)
         select = f"SELECT e.id, e.object_id, {scores}, e.kind, e.facet_keys"
         size = max(RANKED, needed)
-        rank_all = self.paged(
-            f"{select} FROM {TABLE} e WHERE {where}", [*score_params, *params], page, size
-        )
         # First round trip: the champion lists of the query's terms (primary-key reads), with
         # how many entries hold each term. Where the index alone decides the matches, the
         # terms' frequencies give the estimate, as the planner would (independent words); else
@@ -361,6 +378,7 @@ class _Postgres(_Engine):
                 return Ranked(total, rows, strategy="complete")
         rare = built_at is None or (mode == "all" and _has_rare_term(positive, lists))
         estimate = planned if planned is not None else -1  # -1: not known yet
+        indexed = None  # the GIN index's count of the matches, when it was asked
         if not rare and estimate < 0:
             by_frequency = _estimate(positive, df, entries)
             if by_frequency is None:
@@ -373,7 +391,7 @@ class _Postgres(_Engine):
             # out they are too many.
             counted = self.index_count(where, params)
             if counted is not None and counted > WINDOW:
-                estimate = counted
+                estimate = indexed = counted
         if rare or estimate <= WINDOW:
             # Every GIN answer for a tsquery is rechecked, microseconds each: read at most
             # WINDOW + 1 matches (the planner underestimates AND-ed terms, rarely the reverse).
@@ -389,17 +407,39 @@ class _Postgres(_Engine):
             if estimate < 0:  # a rare word has become common since the lists were built
                 estimate = self.planner_estimate(where, params)
         count = max(WINDOW + 1, estimate)
+        rank_all = (positive, rank_expr, TABLE, where, params, page, size, needed)
         if rank_expr is None:
-            _, rows = self.fetch(*rank_all)
+            _, rows = self.fetch(*self.ranking(*rank_all))
             return Ranked(count, rows, count_exact=False, strategy="listed")
         # Rank the champions of the query's terms, and whatever changed since they were built;
-        # look deeper into the lists before giving up and ranking every match.
+        # when they hold too few matches, rank every match if they are few enough, else look
+        # deeper into the lists before giving up and ranking every match.
         rows = []
         for depth in (first_depth, CHAMPIONS):
             if built_at is None:
                 break
-            if depth > first_depth and any(len(lists[t]) < df[t] for t in lists):
-                _, lists, *_ = self.champions(terms, None, depth)
+            if depth > first_depth:
+                few = indexed if indexed is not None else estimate
+                if few <= RANK_ALL_BELOW:
+                    # At most RANK_ALL_BELOW + 1 read, in case the estimate was low.
+                    total, rows = self.fetch(
+                        *self.ranking(
+                            positive,
+                            rank_expr,
+                            "(SELECT * FROM bounded)",
+                            "TRUE",
+                            [],
+                            page,
+                            size,
+                            needed,
+                            self.bounded(where),
+                            [*params, RANK_ALL_BELOW + 1],
+                        )
+                    )
+                    if total <= RANK_ALL_BELOW:
+                        return Ranked(total, rows, strategy="all")
+                if any(len(lists[t]) < df[t] for t in lists):
+                    _, lists, *_ = self.champions(terms, None, depth)
             # Several terms share the budget: the lists overlap, and each is in rank order.
             share = max(2 * needed, depth // max(len(lists), 1))
             if depth > first_depth:
@@ -411,35 +451,52 @@ class _Postgres(_Engine):
             else:
                 candidates = sorted({pk for ids in lists.values() for pk in ids[:share]})
             ctes, cte_params = self.candidates(candidates, built_at, substrings)
-            if len(terms) > 1:
-                # Several words: ts_rank_cd (proximity) orders only the best by ts_rank.
-                cheap, cheap_params = self.scoring(positive, rank_expr, "ts_rank")
-                statement = self.reranked(
-                    f"SELECT e.id, e.object_id, {cheap}, e.kind, e.facet_keys,"
-                    f" e.search_vector, e.boost FROM c e WHERE {where}",
-                    [*cte_params, *cheap_params, *params],
-                    page,
-                    size,
-                    ctes,
-                    self.score(positive, rank_expr),
-                    2 * needed,
+            _, rows = self.fetch(
+                *self.ranking(
+                    positive, rank_expr, "c", where, params, page, size, needed, ctes, cte_params
                 )
-            else:
-                statement = self.paged(
-                    f"{select} FROM c e WHERE {where}",
-                    [*cte_params, *score_params, *params],
-                    page,
-                    size,
-                    ctes,
-                )
-            _, rows = self.fetch(*statement)
+            )
             if len(rows) >= needed:
                 return Ranked(count, rows, count_exact=False, strategy=f"champions@{depth}")
             if depth >= CHAMPIONS:
                 break
         log.info("champion candidates too few (%d of %d needed): ranking all", len(rows), needed)
-        _, rows = self.fetch(*rank_all)
+        _, rows = self.fetch(*self.ranking(*rank_all))
         return Ranked(count, rows, count_exact=False, strategy="all")
+
+    @staticmethod
+    def bounded(where: str) -> str:
+        """A CTE `bounded` of the first matches (as many as a parameter says), which the
+        ranking reads (PostgreSQL inlines it: nothing is copied)."""
+        return f"bounded AS (SELECT {_CANDIDATE_COLUMNS} FROM {TABLE} e WHERE {where} LIMIT %s), "
+
+    def ranking(
+        self, positive, rank_expr, source, where, params, page, size, needed, ctes="", pre=()
+    ) -> tuple[str, list]:
+        """The ranking of the rows of `source` (a table or CTE, with `pre` the parameters of
+        `ctes`) that meet the query: for several words ts_rank picks the best 2 x `needed` and
+        ts_rank_cd (proximity, up to twenty microseconds a row) orders only those."""
+        if rank_expr is not None and len({t for term in positive for t in term.tokens}) > 1:
+            cheap, cheap_params = self.scoring(positive, rank_expr, "ts_rank")
+            return self.reranked(
+                f"SELECT e.id, e.object_id, {cheap}, e.kind, e.facet_keys"
+                f" FROM {source} e WHERE {where}",
+                [*pre, *cheap_params, *params],
+                page,
+                size,
+                ctes,
+                self.score(positive, rank_expr, entry="v"),
+                2 * needed,
+            )
+        scores, score_params = self.scoring(positive, rank_expr)
+        return self.paged(
+            f"SELECT e.id, e.object_id, {scores}, e.kind, e.facet_keys FROM {source} e"
+            f" WHERE {where}",
+            [*pre, *score_params, *params],
+            page,
+            size,
+            ctes,
+        )
 
     @staticmethod
     def candidates(ids, built_at, substrings: bool) -> tuple[str, list]:
