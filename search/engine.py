@@ -416,39 +416,19 @@ class _Postgres(_Engine):
         # deeper into the lists before giving up and ranking every match.
         rows = []
         for depth in (first_depth, CHAMPIONS):
-            if built_at is None:
+            if built_at is None or (depth == CHAMPIONS and depth <= first_depth):
                 break
             if depth > first_depth:
-                few = indexed if indexed is not None else estimate
-                if few <= RANK_ALL_BELOW:
-                    # At most RANK_ALL_BELOW + 1 read, in case the estimate was low.
-                    total, rows = self.fetch(
-                        *self.ranking(
-                            positive,
-                            rank_expr,
-                            "(SELECT * FROM bounded)",
-                            "TRUE",
-                            [],
-                            page,
-                            size,
-                            needed,
-                            self.bounded(where),
-                            [*params, RANK_ALL_BELOW + 1],
-                        )
-                    )
-                    if total <= RANK_ALL_BELOW:
-                        return Ranked(total, rows, strategy="all")
                 if any(len(lists[t]) < df[t] for t in lists):
                     _, lists, *_ = self.champions(terms, None, depth)
-            # Several terms share the budget: the lists overlap, and each is in rank order.
-            share = max(2 * needed, depth // max(len(lists), 1))
-            if depth > first_depth:
                 # Looking deeper: the heads again, and every entry the whole lists show to hold
                 # each term (words that rarely lead together, 租房 and 补贴, meet there).
                 share = max(2 * needed, first_depth // max(len(lists), 1))
                 heads = {pk for ids in lists.values() for pk in ids[:share]}
                 candidates = sorted(heads.union(_known_matches(positive, lists)[:depth]))
             else:
+                # Several terms share the budget: the lists overlap, each is in rank order.
+                share = max(2 * needed, depth // max(len(lists), 1))
                 candidates = sorted({pk for ids in lists.values() for pk in ids[:share]})
             ctes, cte_params = self.candidates(candidates, built_at, substrings)
             _, rows = self.fetch(
@@ -458,8 +438,27 @@ class _Postgres(_Engine):
             )
             if len(rows) >= needed:
                 return Ranked(count, rows, count_exact=False, strategy=f"champions@{depth}")
-            if depth >= CHAMPIONS:
-                break
+            few = indexed if indexed is not None else estimate
+            if depth == first_depth and few <= RANK_ALL_BELOW:
+                # Few enough to rank them all: no dearer than looking deeper, which may still
+                # find too few. At most RANK_ALL_BELOW + 1 are read, in case the estimate was
+                # low; when they are not more, their count is exact.
+                total, rows = self.fetch(
+                    *self.ranking(
+                        positive,
+                        rank_expr,
+                        "bounded",
+                        "TRUE",
+                        [],
+                        page,
+                        size,
+                        needed,
+                        self.bounded(where),
+                        [*params, RANK_ALL_BELOW + 1],
+                    )
+                )
+                if total <= RANK_ALL_BELOW:
+                    return Ranked(total, rows, strategy="all")
         log.info("champion candidates too few (%d of %d needed): ranking all", len(rows), needed)
         _, rows = self.fetch(*self.ranking(*rank_all))
         return Ranked(count, rows, count_exact=False, strategy="all")

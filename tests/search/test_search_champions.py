@@ -118,3 +118,27 @@ def test_the_lists_name_the_entries_holding_every_term_best_placed_first():
     del lists["公寓"]
     assert engine._known_matches([rent, grant], lists) == [3, 5]
     assert engine._known_matches([rent, Term("x", alternatives=(("无",),))], lists) == []
+
+
+def test_too_few_champions_and_few_matches_rank_every_match_with_the_exact_count(monkeypatch):
+    """AND-ed words that go together only below the lists' heads: when the first look finds
+    too few matches for the page and there are at most RANK_ALL_BELOW of them, one bounded
+    statement ranks them all, so the count is exact and the page the best of every match."""
+    call_command("synth", provisions=150, seed=5)
+    query = "企业 服务 发展"
+    exact = search(query, limit=20, offset=40)  # the third page: more than the lists hold
+    assert exact.strategy == "exact" and exact.count > 60
+    small_lists(monkeypatch, champions_kept=25)  # lists far shorter than the words' entries
+    champions.rebuild_champions(force=True)
+    monkeypatch.setattr(engine, "_estimate", lambda positive, df, entries: 60)
+    fast = search(query, limit=20, offset=40)
+    assert fast.strategy == "all" and fast.count_exact and fast.count == exact.count
+    assert len(fast.hits) == 20
+    # More than RANK_ALL_BELOW (the estimate was low): the bounded read says so and the
+    # engine looks deeper, then ranks every match; the count is then an estimate.
+    monkeypatch.setattr(engine, "RANK_ALL_BELOW", 55)
+    deeper = search(query, limit=20, offset=40)
+    assert deeper.strategy in ("champions@25", "all") and not deeper.count_exact
+    assert {(h.type, h.id) for h in deeper.hits} <= {
+        (h.type, h.id) for h in search(query, limit=200).hits
+    }
