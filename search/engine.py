@@ -36,11 +36,12 @@ BM25_WEIGHTS = (5.0, 2.0, 1.0)
 # When related words were added to a query, an entry's rank is its rank for the words as typed
 # plus this share of its rank for the whole query: what holds the typed word comes first.
 RELATED_WEIGHT = 0.25
-# When the first look into the lists finds too few matches and the GIN index counted at most
-# this many: rank them all (ts_rank picks, ~5 µs a match with its row read) rather than look a
-# thousand deep into every list, which may still find too few (AND-ed words that go together
-# only below the lists' heads: 高新技术企业 数量 at 1M provisions).
-RANK_ALL_BELOW = 5000
+# When the first look into the lists finds too few matches and there are at most this many
+# divided by the query's words (the GIN index's count, or the words' frequencies): rank them all
+# (ts_rank picks, some microseconds a match and word) rather than look a thousand deep into
+# every list, which may still find too few (AND-ed words that go together only below the
+# lists' heads: 高新技术企业 数量 at 1M provisions).
+RANK_ALL_BELOW = 10_000
 
 
 @dataclass
@@ -439,7 +440,9 @@ class _Postgres(_Engine):
             if len(rows) >= needed:
                 return Ranked(count, rows, count_exact=False, strategy=f"champions@{depth}")
             few = indexed if indexed is not None else estimate
-            if depth == first_depth and few <= RANK_ALL_BELOW:
+            # Each word of the query costs every match a little more (@@ and ts_rank).
+            bound = RANK_ALL_BELOW // max(len(terms), 1)
+            if depth == first_depth and few <= bound:
                 # Few enough to rank them all: no dearer than looking deeper, which may still
                 # find too few. At most RANK_ALL_BELOW + 1 are read, in case the estimate was
                 # low; when they are not more, their count is exact.
@@ -454,10 +457,10 @@ class _Postgres(_Engine):
                         size,
                         needed,
                         self.bounded(where),
-                        [*params, RANK_ALL_BELOW + 1],
+                        [*params, bound + 1],
                     )
                 )
-                if total <= RANK_ALL_BELOW:
+                if total <= bound:
                     return Ranked(total, rows, strategy="all")
         log.info("champion candidates too few (%d of %d needed): ranking all", len(rows), needed)
         _, rows = self.fetch(*self.ranking(*rank_all))
