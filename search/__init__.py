@@ -44,7 +44,7 @@ class SearchResult:
     message: str = ""  # a note for the person searching (e.g. the query was empty or cut)
     # Added by the search issue:
     facet_labels: dict[str, dict[str, str]] = field(default_factory=dict)  # facet -> value -> label
-    facets_partial: bool = False  # facets count the best WINDOW matches, not all of them
+    facets_partial: bool = False  # facets count the best matches ranked, not all of them
     mode: str = "all"  # "any" when no entry had every word and entries with some are shown
     count_exact: bool = True  # False: a large count is PostgreSQL's estimate (above 500 matches)
     strategy: str = ""  # diagnostics: how the engine ranked (exact, champions@N, all)

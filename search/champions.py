@@ -28,7 +28,7 @@ from .ddl import CHAMPION_TABLE, TABLE
 log = logging.getLogger(__name__)
 
 WINDOW = 500  # at most this many matches: count and rank them all, exactly
-RANKED = 200  # above WINDOW: candidates ranked for a page (and the facets counted over them)
+RANKED = 100  # above WINDOW: candidates ranked for a page (and the facets counted over them)
 CHAMPIONS = 1000  # entries kept per common lexeme
 # ts_rank_cd weights {D, C, B, A} and normalisation: 1 divides by log(1 + document length).
 WEIGHTS = (0.1, 0.2, 0.4, 1.0)
