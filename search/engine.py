@@ -212,12 +212,8 @@ class _Engine:
         """Rank the rows `inner` selects (id, object_id, score, kind, facet_keys, typed,
         closeness), count them, and read the entries of the page's rows, in one statement
         (order: `_order`)."""
-        sql = (
-            f"WITH {ctes}r0 AS ({inner}),"
-            f" r AS (SELECT r0.*, row_number() OVER (ORDER BY {_order('r0')}) AS n,"
-            f" count(*) OVER () AS total FROM r0)"
-        )
-        return sql + _PAGE, [*params, page[0], page[1], limit]
+        sql = f"WITH {ctes}r0 AS ({inner}), r AS ({_best('n', 'r0')})"
+        return sql + _PAGE, [*params, limit, page[0], page[1], limit]
 
     def reranked(self, inner, params, page, limit, ctes, exact: tuple[str, list], depth: int):
         """`paged` for `inner` rows scored by a cheap function (ts_rank, a few microseconds a
@@ -228,24 +224,22 @@ class _Engine:
         only count towards the facets)."""
         exact_sql, exact_params = exact
         sql = (
-            f"WITH {ctes}r0 AS ({inner}),"
-            f" r1 AS (SELECT r0.*, row_number() OVER (ORDER BY {_order('r0')}) AS n0,"
-            f" count(*) OVER () AS total FROM r0),"
-            # Only the rows returned go on: the best `depth` scored again, the others as they
-            # are (the statement returns `limit` rows, whatever their number).
+            f"WITH {ctes}r0 AS ({inner}), r1 AS ({_best('n0', 'r0')}),"
+            # Of the rows returned, the best `depth` are scored again, the others stay as they
+            # are (they only count towards the facets).
             f" r2 AS (SELECT e.id, e.object_id, e.kind, e.facet_keys, e.typed, e.closeness,"
             f" e.total, e.n0 <= %s AS top, CASE WHEN e.n0 <= %s"
             f" THEN (SELECT {exact_sql} FROM {TABLE} v WHERE v.id = e.id) ELSE e.score END"
-            f" AS score FROM r1 e WHERE e.n0 <= %s),"
+            f" AS score FROM r1 e),"
             f" r AS (SELECT r2.*, row_number() OVER (ORDER BY r2.top DESC, {_order('r2')}) AS n"
             f" FROM r2)"
         )
         return sql + _PAGE, [
             *params,
+            limit,
             depth,
             depth,
             *exact_params,
-            limit,
             page[0],
             page[1],
             limit,
@@ -275,6 +269,16 @@ def _order(alias: str) -> str:
     return (
         f"{alias}.typed DESC, {alias}.closeness DESC, {alias}.score DESC,"
         f" {order_case(alias + '.kind')}, {alias}.id"
+    )
+
+
+def _best(number: str, rows: str) -> str:
+    """The best of `rows` (as many as a parameter says), numbered in `_order` as `number`, with
+    how many `rows` there are as `total`: a top-N sort, not a sort of them all, and one count."""
+    return (
+        f"SELECT t.*, row_number() OVER (ORDER BY {_order('t')}) AS {number},"
+        f" (SELECT count(*) FROM {rows}) AS total"
+        f" FROM (SELECT * FROM {rows} ORDER BY {_order(rows)} LIMIT %s) t"
     )
 
 
