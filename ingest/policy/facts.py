@@ -75,39 +75,41 @@ def benefit_key(b: Benefit | ParsedBenefit) -> list:
 def plan_targets(plan: DocumentPlan, key: str, old: list[Target], new: list[ParsedTarget]):
     """Targets that stay, change (the same subject, or the same place in the list, with other
     figures), come or go. Only a target with no counterpart in the new text is removed."""
-    old_left = [t for t in old if target_key(t) not in [target_key(n) for n in new]]
-    new_left = [t for t in new if target_key(t) not in [target_key(o) for o in old]]
-    for t in list(new_left):
-        match = next((o for o in old_left if o.subject == t.subject), None)
-        if match is None and len(old_left) == len(new_left):
-            match = old_left[new_left.index(t)]
-        if match is not None:
-            old_left.remove(match)
-            new_left.remove(t)
-            values = target_values(t)
-            values.pop("tier")
-            fields = values_differ(match, values)
-            plan.changed.append(Item("target", f"{key}·{match.text}", t.text, fields))
-    plan.removed.extend(Item("target", f"{key}·{t.text}", t.text) for t in old_left)
-    plan.created.extend(Item("target", f"{key}·{t.text}", t.text) for t in new_left)
+
+    def values(t: ParsedTarget) -> dict:
+        return {k: v for k, v in target_values(t).items() if k != "tier"}
+
+    _plan_items(
+        plan, "target", key, old, new, target_key, lambda o, n: o.subject == n.subject, values
+    )
 
 
 def plan_benefits(plan: DocumentPlan, key: str, old: list[Benefit], new: list[ParsedBenefit]):
     """Benefits that stay, change (the same words, or the same place in an equally long list,
     with other figures or kind), come or go. Only one with no counterpart is removed."""
-    old_left = [b for b in old if benefit_key(b) not in [benefit_key(n) for n in new]]
-    new_left = [b for b in new if benefit_key(b) not in [benefit_key(o) for o in old]]
-    for b in list(new_left):
-        match = next((o for o in old_left if o.text == b.text), None)
+    _plan_items(
+        plan, "benefit", key, old, new, benefit_key, lambda o, n: o.text == n.text, benefit_values
+    )
+
+
+def _plan_items(plan: DocumentPlan, kind: str, key: str, old, new, identity, same, values):
+    """A measure's stored items against the extracted ones: those whose `identity` both sides
+    hold stay; of the rest, an extracted item and a stored one are the same item changed when
+    `same` says so, or when they are at the same place in equally long lists; the others come
+    or go."""
+    old_left = [o for o in old if identity(o) not in [identity(n) for n in new]]
+    new_left = [n for n in new if identity(n) not in [identity(o) for o in old]]
+    for n in list(new_left):
+        match = next((o for o in old_left if same(o, n)), None)
         if match is None and len(old_left) == len(new_left):
-            match = old_left[new_left.index(b)]
+            match = old_left[new_left.index(n)]
         if match is not None:
             old_left.remove(match)
-            new_left.remove(b)
-            fields = values_differ(match, benefit_values(b))
-            plan.changed.append(Item("benefit", f"{key}·{match.text}", b.text, fields))
-    plan.removed.extend(Item("benefit", f"{key}·{b.text}", b.text) for b in old_left)
-    plan.created.extend(Item("benefit", f"{key}·{b.text}", b.text) for b in new_left)
+            new_left.remove(n)
+            fields = values_differ(match, values(n))
+            plan.changed.append(Item(kind, f"{key}·{match.text}", n.text, fields))
+    plan.removed.extend(Item(kind, f"{key}·{o.text}", o.text) for o in old_left)
+    plan.created.extend(Item(kind, f"{key}·{n.text}", n.text) for n in new_left)
 
 
 # --- apply ---------------------------------------------------------------------------------------
