@@ -150,3 +150,43 @@ def test_the_mapped_text_is_each_character_normalised_or_a_space():
     for text in _texts(500, slow=False) + ["ＡＩ①²⼀e-mail"]:
         each = [normalize(ch) for ch in text]
         assert _mapped(text) == "".join(n if _WORD_CHAR.fullmatch(n) else " " for n in each)
+
+
+def test_the_window_holds_the_most_matches_as_counting_every_span_would():
+    """_window counts the spans inside each candidate window by bisection over the merged
+    spans; the same windows as counting every span for every candidate."""
+    from search.snippets import CONTEXT_BEFORE, _merged, _window
+
+    def counted(text, spans, size):
+        if len(text) <= size:
+            return 0, len(text)
+        best_start, best_count = 0, -1
+        for begin, _ in spans:
+            start = max(0, min(begin - CONTEXT_BEFORE, len(text) - size))
+            count = sum(1 for b, e in spans if b >= start and e <= start + size)
+            if count > best_count:
+                best_start, best_count = start, count
+        return best_start, min(len(text), best_start + size)
+
+    rng = random.Random(13)
+    for _ in range(3000):
+        text = "政" * rng.randint(1, 400)
+        raw = []
+        for _ in range(rng.randint(0, 12)):
+            begin = rng.randrange(len(text))
+            raw.append((begin, min(len(text), begin + rng.randint(1, 6))))
+        spans = _merged(raw)
+        size = rng.choice([10, 40, 120])
+        assert _window(text, spans, size) == counted(text, spans, size)
+
+
+def test_snippets_escape_exactly_as_html_escape_does():
+    import html
+
+    from search.snippets import escape
+
+    text = "<b>\"中小企业\" & '专精特新'</b>"
+    assert escape(text) == html.escape(text)
+    assert snippet(text, ["中小企业"]) == (
+        "&lt;b&gt;&quot;<mark>中小企业</mark>&quot; &amp; &#x27;专精特新&#x27;&lt;/b&gt;"
+    )
