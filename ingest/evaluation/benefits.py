@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from ingest.types import ParsedBenefit, ParsedPolicy
 
-from .registry import Context, Score, accuracy, fact_type
+from .registry import Context, Score, accuracy, fact_type, pair_in_order
 
 _SPACE = re.compile(r"\s+")
 
@@ -44,12 +44,8 @@ def evaluate_benefits(gold: list[dict], ctx: Context) -> dict[str, Score]:
     policy = ctx.parsed if isinstance(ctx.parsed, ParsedPolicy) else None
     label = f"{ctx.gold.label} benefits"
     extracted = [(m.number, b) for m in policy.measures for b in m.benefits] if policy else []
-    pairs: dict[int, int] = {}
-    for gi, want in enumerate(gold):
-        for i, (number, got) in enumerate(extracted):
-            if i not in pairs.values() and _matches(want, number, got):
-                pairs[gi] = i
-                break
+    pairs = pair_in_order(gold, extracted, lambda want, item: _matches(want, *item))
+    taken = set(pairs.values())
     main = Score(tp=len(pairs))
     for gi, want in enumerate(gold):
         if gi not in pairs:
@@ -63,7 +59,7 @@ def evaluate_benefits(gold: list[dict], ctx: Context) -> dict[str, Score]:
                 f"{label}: missed measure {want['measure']} {want['kind']}{figure} “{want['text']}”"
             )
     for i, (number, got) in enumerate(extracted):
-        if i not in pairs.values():
+        if i not in taken:
             main.fp += 1
             main.disagreements.append(
                 f"{label}: extra measure {number} {got.kind}{_figure(got)} “{got.text}”"

@@ -12,7 +12,7 @@ from typing import Any
 from ingest.references import find_references, is_draft, repealed_references
 from ingest.types import ParsedPolicy, ParsedReply, ParsedTarget
 
-from .registry import Context, Score, accuracy, fact_type
+from .registry import Context, Score, accuracy, fact_type, pair_in_order
 from .reply import subject_matches, walk
 
 
@@ -70,6 +70,17 @@ def _describe(measure: int, number: Any, unit: str, qualifier: str, subject: str
     return f"measure {measure}: {number}{unit}{qualifier} {subject!r}"
 
 
+def _target_matches(want: dict, extracted: tuple[int, ParsedTarget]) -> bool:
+    number, t = extracted
+    return (
+        number == want["measure"]
+        and t.quantity == Decimal(str(want["number"]))
+        and t.unit == want["unit"]
+        and t.comparator == want.get("qualifier", "")
+        and subject_matches(want, t.subject)
+    )
+
+
 @fact_type(
     "targets",
     description="targets on (measure, number, unit, subject, qualifier); "
@@ -79,21 +90,8 @@ def evaluate_targets(gold: list[dict], ctx: Context) -> dict[str, Score]:
     policy = _policy(ctx)
     label = ctx.gold.label
     extracted = [(m.number, t) for m in policy.measures for t in m.targets] if policy else []
-    used: set[int] = set()
-    pairs: dict[int, int] = {}
-    for gi, want in enumerate(gold):
-        for i, (number, t) in enumerate(extracted):
-            if (
-                i not in used
-                and number == want["measure"]
-                and t.quantity == Decimal(str(want["number"]))
-                and t.unit == want["unit"]
-                and t.comparator == want.get("qualifier", "")
-                and subject_matches(want, t.subject)
-            ):
-                used.add(i)
-                pairs[gi] = i
-                break
+    pairs = pair_in_order(gold, extracted, _target_matches)
+    used = set(pairs.values())
     main = Score(tp=len(pairs))
     for gi, want in enumerate(gold):
         if gi not in pairs:

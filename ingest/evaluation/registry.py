@@ -96,6 +96,22 @@ def load_plugins() -> dict[str, FactType]:
     return FACT_TYPES
 
 
+def pair_in_order(
+    gold: list, extracted: list, matches: Callable[[Any, Any], bool]
+) -> dict[int, int]:
+    """Gold index -> extracted index: each gold fact, in order, takes the first extracted one not
+    taken yet that `matches(gold fact, extracted fact)` says is it."""
+    taken: set[int] = set()
+    pairs: dict[int, int] = {}
+    for gi, want in enumerate(gold):
+        for i, got in enumerate(extracted):
+            if i not in taken and matches(want, got):
+                taken.add(i)
+                pairs[gi] = i
+                break
+    return pairs
+
+
 def accuracy(label: str, pairs: list[tuple[str, Any, Any]]) -> Score:
     """A score for single-valued facts: each (what, gold, extracted) pair is right or wrong."""
     score = Score()
