@@ -352,8 +352,6 @@ class _Postgres(_Engine):
     def run(self, positive, negative, mode, filters, needed, page) -> Ranked:
         rank_expr = self.build(positive, negative, mode, filters)
         where, params = self.where_sql(), self.params
-        scores, score_params = self.scoring(positive, rank_expr)
-        select = f"SELECT e.id, e.object_id, {scores}, e.kind, e.facet_keys"
         size = max(RANKED, needed)
         # First round trip: the champion lists of the query's terms (primary-key reads), with
         # how many entries hold each term. Where the index alone decides the matches, the
@@ -376,12 +374,17 @@ class _Postgres(_Engine):
                 # ranking those is the exact count and the exact ranking, without the GIN index.
                 ctes, cte_params = self.candidates(complete, built_at, substrings)
                 total, rows = self.fetch(
-                    *self.paged(
-                        f"{select} FROM c e WHERE {where}",
-                        [*cte_params, *score_params, *params],
+                    *self.ranking(
+                        positive,
+                        rank_expr,
+                        "c",
+                        where,
+                        params,
                         page,
                         max(WINDOW, needed),
+                        needed,
                         ctes,
+                        cte_params,
                     )
                 )
                 return Ranked(total, rows, strategy="complete")
@@ -404,25 +407,35 @@ class _Postgres(_Engine):
         if rare or estimate <= WINDOW:
             # Every GIN answer for a tsquery is rechecked, microseconds each: read at most
             # WINDOW + 1 matches (the planner underestimates AND-ed terms, rarely the reverse).
-            inner = (
-                f"{select} FROM (SELECT {_CANDIDATE_COLUMNS} FROM {TABLE} e WHERE {where}"
-                f" LIMIT %s) e"
-            )
             total, rows = self.fetch(
-                *self.paged(inner, [*score_params, *params, WINDOW + 1], page, WINDOW + 1)
+                *self.ranking(
+                    positive,
+                    rank_expr,
+                    "bounded",
+                    "TRUE",
+                    [],
+                    page,
+                    WINDOW + 1,
+                    needed,
+                    self.bounded(where),
+                    [*params, WINDOW + 1],
+                )
             )
             if total <= WINDOW:
                 return Ranked(total, rows[:WINDOW])
             if estimate < 0:  # a rare word has become common since the lists were built
                 estimate = self.planner_estimate(where, params)
         count = max(WINDOW + 1, estimate)
-        rank_all = (positive, rank_expr, TABLE, where, params, page, size, needed)
+        rank_all = (positive, rank_expr, TABLE, where, params, page, size, needed, "", (), True)
         if rank_expr is None:
             _, rows = self.fetch(*self.ranking(*rank_all))
             return Ranked(count, rows, count_exact=False, strategy="listed")
         # Rank the champions of the query's terms, and whatever changed since they were built;
         # when they hold too few matches, rank every match if they are few enough, else look
         # deeper into the lists before giving up and ranking every match.
+        few = indexed if indexed is not None else estimate
+        # Each word of the query costs every match a little more (@@ and ts_rank).
+        bound = RANK_ALL_BELOW // max(len(terms), 1)
         rows = []
         for depth in (first_depth, CHAMPIONS):
             if built_at is None or (depth == CHAMPIONS and depth <= first_depth):
@@ -447,13 +460,10 @@ class _Postgres(_Engine):
             )
             if len(rows) >= needed:
                 return Ranked(count, rows, count_exact=False, strategy=f"champions@{depth}")
-            few = indexed if indexed is not None else estimate
-            # Each word of the query costs every match a little more (@@ and ts_rank).
-            bound = RANK_ALL_BELOW // max(len(terms), 1)
             if depth == first_depth and few <= bound:
                 # Few enough to rank them all: no dearer than looking deeper, which may still
-                # find too few. At most RANK_ALL_BELOW + 1 are read, in case the estimate was
-                # low; when they are not more, their count is exact.
+                # find too few. At most bound + 1 are read, in case the estimate was low; when
+                # they are not more, their count is exact.
                 total, rows = self.fetch(
                     *self.ranking(
                         positive,
@@ -466,6 +476,7 @@ class _Postgres(_Engine):
                         needed,
                         self.bounded(where),
                         [*params, bound + 1],
+                        preselect=True,
                     )
                 )
                 if total <= bound:
@@ -481,15 +492,26 @@ class _Postgres(_Engine):
         return f"bounded AS (SELECT {_CANDIDATE_COLUMNS} FROM {TABLE} e WHERE {where} LIMIT %s), "
 
     def ranking(
-        self, positive, rank_expr, source, where, params, page, size, needed, ctes="", pre=()
+        self,
+        positive,
+        rank_expr,
+        source,
+        where,
+        params,
+        page,
+        size,
+        needed,
+        ctes="",
+        pre=(),
+        preselect=False,
     ) -> tuple[str, list]:
         """The ranking of the rows of `source` (a table or CTE, with `pre` the parameters of
-        `ctes`) that meet the query. Every match of a query of several words (the table, or
-        `bounded`: thousands of rows at a million provisions): ts_rank picks the best
-        PRESELECT x `needed` and ts_rank_cd (proximity, up to twenty microseconds a row) orders
-        only those. The champion candidates (a few hundred) all get ts_rank_cd."""
+        `ctes`) that meet the query, by ts_rank_cd. With `preselect` (every match, thousands of
+        rows at a million provisions) and several words, ts_rank picks the best PRESELECT x
+        `needed` and ts_rank_cd (proximity, up to twenty microseconds a row) orders only those;
+        the champion candidates and the at most WINDOW matches of a small query all get it."""
         several = len({t for term in positive for t in term.tokens}) > 1
-        if rank_expr is not None and several and source != "c":
+        if preselect and rank_expr is not None and several:
             cheap, cheap_params = self.scoring(positive, rank_expr, "ts_rank")
             return self.reranked(
                 f"SELECT e.id, e.object_id, {cheap}, e.kind, e.facet_keys"
