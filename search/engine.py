@@ -603,11 +603,8 @@ class _Postgres(_Engine):
         """The planner's estimate of the matches (tsvector statistics hold the frequencies of
         the most common lexemes, and it knows the other conditions' selectivity)."""
         with connection.cursor() as cursor:
-            cursor.execute(f"EXPLAIN (FORMAT JSON) SELECT 1 FROM {TABLE} e WHERE {where}", params)
-            plan = cursor.fetchone()[0]
-        if isinstance(plan, str):
-            plan = json.loads(plan)
-        return int(plan[0]["Plan"]["Plan Rows"])
+            cursor.execute(_explain(where), params)
+            return _plan_rows(cursor.fetchone()[0])
 
     def champions(
         self, terms: list[str], planned: tuple[str, list] | None, depth: int
@@ -628,14 +625,8 @@ class _Postgres(_Engine):
                 cursor.execute(lists_sql, lists_params)
             else:
                 where, params = planned
-                cursor.execute(
-                    f"EXPLAIN (FORMAT JSON) SELECT 1 FROM {TABLE} e WHERE {where}; {lists_sql}",
-                    [*params, *lists_params],
-                )
-                plan = cursor.fetchone()[0]
-                if isinstance(plan, str):
-                    plan = json.loads(plan)
-                estimate = int(plan[0]["Plan"]["Plan Rows"])
+                cursor.execute(f"{_explain(where)}; {lists_sql}", [*params, *lists_params])
+                estimate = _plan_rows(cursor.fetchone()[0])
                 cursor.nextset()
             rows = cursor.fetchall()
         lists, df, entries, built = {}, {}, 0, None
@@ -645,6 +636,17 @@ class _Postgres(_Engine):
             else:
                 lists[term], df[term] = decode(ids), n
         return estimate, lists, df, entries, built
+
+
+def _explain(where: str) -> str:
+    """The statement whose plan holds the planner's estimate of the matches."""
+    return f"EXPLAIN (FORMAT JSON) SELECT 1 FROM {TABLE} e WHERE {where}"
+
+
+def _plan_rows(plan) -> int:
+    if isinstance(plan, str):
+        plan = json.loads(plan)
+    return int(plan[0]["Plan"]["Plan Rows"])
 
 
 def _estimate(positive: list[Term], df: dict[str, int], entries: int) -> int | None:
