@@ -408,18 +408,7 @@ class _Postgres(_Engine):
             # Every GIN answer for a tsquery is rechecked, microseconds each: read at most
             # WINDOW + 1 matches (the planner underestimates AND-ed terms, rarely the reverse).
             total, rows = self.fetch(
-                *self.ranking(
-                    positive,
-                    rank_expr,
-                    "bounded",
-                    "TRUE",
-                    [],
-                    page,
-                    WINDOW + 1,
-                    needed,
-                    self.bounded(where),
-                    [*params, WINDOW + 1],
-                )
+                *self.first_matches(positive, rank_expr, where, params, page, needed, WINDOW + 1)
             )
             if total <= WINDOW:
                 return Ranked(total, rows[:WINDOW])
@@ -465,18 +454,8 @@ class _Postgres(_Engine):
                 # find too few. At most bound + 1 are read, in case the estimate was low; when
                 # they are not more, their count is exact.
                 total, rows = self.fetch(
-                    *self.ranking(
-                        positive,
-                        rank_expr,
-                        "bounded",
-                        "TRUE",
-                        [],
-                        page,
-                        size,
-                        needed,
-                        self.bounded(where),
-                        [*params, bound + 1],
-                        preselect=True,
+                    *self.first_matches(
+                        positive, rank_expr, where, params, page, needed, bound + 1, size
                     )
                 )
                 if total <= bound:
@@ -485,11 +464,25 @@ class _Postgres(_Engine):
         _, rows = self.fetch(*self.ranking(*rank_all))
         return Ranked(count, rows, count_exact=False, strategy="all")
 
-    @staticmethod
-    def bounded(where: str) -> str:
-        """A CTE `bounded` of the first matches (as many as a parameter says), which the
-        ranking reads (PostgreSQL inlines it: nothing is copied)."""
-        return f"bounded AS (SELECT {_CANDIDATE_COLUMNS} FROM {TABLE} e WHERE {where} LIMIT %s), "
+    def first_matches(
+        self, positive, rank_expr, where, params, page, needed, read, size=None
+    ) -> tuple[str, list]:
+        """The ranking of the first `read` matches the index gives (PostgreSQL reads them in a
+        subquery it inlines: nothing is copied), returning all of them, or with `size` its
+        best `size` picked as when ranking every match (`ranking`'s preselect)."""
+        return self.ranking(
+            positive,
+            rank_expr,
+            "bounded",
+            "TRUE",
+            [],
+            page,
+            read if size is None else size,
+            needed,
+            f"bounded AS (SELECT {_CANDIDATE_COLUMNS} FROM {TABLE} e WHERE {where} LIMIT %s), ",
+            [*params, read],
+            preselect=size is not None,
+        )
 
     def ranking(
         self,
