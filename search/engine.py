@@ -316,18 +316,28 @@ class _Postgres(_Engine):
     ) -> tuple[str, list]:
         """An entry's score (the row `entry`): its rank for the words typed plus a share of its
         rank for the whole query when related words were added (`function`: ts_rank_cd, or the
-        cheaper ts_rank that preselects what ts_rank_cd then orders, see `reranked`)."""
+        cheaper ts_rank that preselects what ts_rank_cd then orders, see `reranked`).
+
+        That share is always ts_rank's: it only orders entries alike in what they hold of the
+        typed words and in how close their related words are (`_order`), and ts_rank_cd over
+        the whole query, an OR of every related word, costs 7.5 microseconds a row where ts_rank
+        costs 2.2 (half of a champion ranking of 出口). Without a typed word, the whole query's
+        rank is the score, by `function`."""
         weights = "{" + ",".join(str(w) for w in WEIGHTS) + "}"
-        rank = (
-            f"{function}('{weights}'::float4[], {entry}.search_vector, "
-            f"to_tsquery('simple', %s), {NORMALIZATION})"
-        )
+
+        def rank(name: str) -> str:
+            return (
+                f"{name}('{weights}'::float4[], {entry}.search_vector, "
+                f"to_tsquery('simple', %s), {NORMALIZATION})"
+            )
+
         boost = f"{entry}.boost"
         if not any(term.related for term in positive):
-            return f"{rank} * {boost}", [rank_expr]
+            return f"{rank(function)} * {boost}", [rank_expr]
         if typed := self.typed_expr(positive):
-            return f"({rank} + {RELATED_WEIGHT} * {rank}) * {boost}", [typed, rank_expr]
-        return f"{RELATED_WEIGHT} * {rank} * {boost}", [rank_expr]
+            share = f"{RELATED_WEIGHT} * {rank('ts_rank')}"
+            return f"({rank(function)} + {share}) * {boost}", [typed, rank_expr]
+        return f"{RELATED_WEIGHT} * {rank(function)} * {boost}", [rank_expr]
 
     def scoring(
         self, positive: list[Term], rank_expr: str | None, function: str = "ts_rank_cd"

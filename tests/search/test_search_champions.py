@@ -142,3 +142,30 @@ def test_too_few_champions_and_few_matches_rank_every_match_with_the_exact_count
     assert {(h.type, h.id) for h in deeper.hits} <= {
         (h.type, h.id) for h in search(query, limit=200).hits
     }
+
+
+def test_related_words_add_a_ts_rank_share_to_the_typed_words_ts_rank_cd():
+    """With related words added, an entry's score is ts_rank_cd for the words typed plus a
+    quarter of ts_rank (not ts_rank_cd: an OR of every related word costs it three times as
+    much) for the whole query, times the entry's boost."""
+    from search import parse
+
+    call_command("synth", provisions=150, seed=5)
+    parsed = parse("出口")
+    assert parsed.also_searched  # 出海, 海外 …
+    result = search("出口", limit=10)
+    assert len(result.hits) >= 3
+    pg = engine._Postgres()
+    whole = pg.build(parsed.positive, [], "all", engine.Filters())
+    typed = pg.typed_expr(parsed.positive)
+    ids = [SearchEntry.objects.get(kind=h.type, object_id=h.id).pk for h in result.hits]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT id, (ts_rank_cd('{0.1,0.2,0.4,1.0}'::float4[], search_vector,"
+            " to_tsquery('simple', %s), 1) + 0.25 * ts_rank('{0.1,0.2,0.4,1.0}'::float4[],"
+            " search_vector, to_tsquery('simple', %s), 1)) * boost"
+            " FROM portal_searchentry WHERE id = ANY(%s)",
+            [typed, whole, ids],
+        )
+        expected = dict(cursor.fetchall())
+    assert [h.score for h in result.hits] == [round(expected[pk], 6) for pk in ids]
