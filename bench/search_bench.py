@@ -53,6 +53,36 @@ def recreate_database(url: str) -> None:
         conn.execute(f'CREATE DATABASE "{name}"')
 
 
+def server_memory() -> str:
+    """What the figures depend on beyond the code: PostgreSQL's buffer cache beside the index's
+    size, and whether its shared memory sits in huge pages (readable here only for a server on
+    this host, from /proc/meminfo)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT current_setting('shared_buffers'), current_setting('huge_pages'),"
+            " pg_size_pretty(pg_relation_size('portal_searchentry')),"
+            " pg_size_pretty(pg_relation_size('portal_searchentry_vector_gin'))"
+        )
+        buffers, huge, heap, gin = cursor.fetchone()
+    line = f"shared_buffers {buffers} (entries {heap}, GIN index {gin}), huge_pages={huge}"
+    host = connection.settings_dict.get("HOST") or "localhost"
+    if host in ("localhost", "127.0.0.1", "::1") or host.startswith("/"):
+        try:
+            info = dict(
+                (k.strip(), v.split()[0])
+                for k, v in (
+                    row.split(":", 1) for row in Path("/proc/meminfo").read_text().splitlines()
+                )
+            )
+            total, free = int(info["HugePages_Total"]), int(info["HugePages_Free"])
+            line += f"; this host's huge pages: {total - free} in use of {total}"
+        except (OSError, KeyError, IndexError, ValueError):
+            pass
+    return line
+
+
 def timed(fn, queries: list[str], repeat: int, per_query: dict | None = None) -> list[float]:
     samples = []
     for _ in range(repeat):
@@ -239,6 +269,7 @@ def main() -> int:
                 f"{len(queries)} queries x {args.repeat}, PostgreSQL "
                 f"{connection.pg_version // 10000}"
             )
+            print(server_memory())
             peer_run(queries, args.repeat, size)
         connection.close()
         if args.drop:
