@@ -452,9 +452,22 @@ class _Postgres(_Engine):
                 share = max(2 * needed, depth // max(len(lists), 1))
                 candidates = sorted({pk for ids in lists.values() for pk in ids[:share]})
             ctes, cte_params = self.candidates(candidates, built_at, substrings)
+            # When the words' frequencies say the candidates hold too few matches to fill the
+            # page (AND-ed common words that rarely lead together), they are only counted.
+            futile = depth == first_depth and _expected_matches(lists, df, few, share) < needed
             _, rows = self.fetch(
                 *self.ranking(
-                    positive, rank_expr, "c", where, params, page, size, needed, ctes, cte_params
+                    positive,
+                    rank_expr,
+                    "c",
+                    where,
+                    params,
+                    page,
+                    size,
+                    needed,
+                    ctes,
+                    cte_params,
+                    at_least=needed if futile else 0,
                 )
             )
             if len(rows) >= needed:
@@ -507,12 +520,21 @@ class _Postgres(_Engine):
         ctes="",
         pre=(),
         preselect=False,
+        at_least=0,
     ) -> tuple[str, list]:
         """The ranking of the rows of `source` (a table or CTE, with `pre` the parameters of
         `ctes`) that meet the query, by ts_rank_cd. With `preselect` (every match, thousands of
         rows at a million provisions) and several words, ts_rank picks the best PRESELECT x
         `needed` and ts_rank_cd (proximity, up to twenty microseconds a row) orders only those;
-        the champion candidates and the at most WINDOW matches of a small query all get it."""
+        the champion candidates and the at most WINDOW matches of a small query all get it.
+
+        With `at_least`, nothing is ranked (no row returned) unless that many rows of `source`
+        meet the query: candidates that cannot fill the page are counted, not ranked (a match
+        test is a microsecond, ts_rank_cd several)."""
+        if at_least:
+            ctes += f"g AS (SELECT count(*) AS n FROM {source} e WHERE {where}), "
+            pre = [*pre, *params]
+            where, params = f"({where}) AND (SELECT n FROM g) >= %s", [*params, at_least]
         several = len({t for term in positive for t in term.tokens}) > 1
         if preselect and rank_expr is not None and several:
             cheap, cheap_params = self.scoring(positive, rank_expr, "ts_rank")
@@ -668,6 +690,18 @@ def _estimate(positive: list[Term], df: dict[str, int], entries: int) -> int | N
             missing *= 1.0 - held
         share *= 1.0 - missing
     return round(share * entries)
+
+
+def _expected_matches(
+    lists: dict[str, list[int]], df: dict[str, int], matches: int, share: int
+) -> float:
+    """How many matches the first `share` entries of each list should hold, if the query's
+    `matches` were spread over each word's entries alike (independent words): `share` times
+    the share of the word's entries that match."""
+    return sum(
+        min(share, len(ids)) * min(1.0, matches / df[term]) if df.get(term) else share
+        for term, ids in lists.items()
+    )
 
 
 def _known_matches(positive: list[Term], lists: dict[str, list[int]]) -> list[int]:

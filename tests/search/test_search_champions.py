@@ -169,3 +169,45 @@ def test_related_words_add_a_ts_rank_share_to_the_typed_words_ts_rank_cd():
         )
         expected = dict(cursor.fetchall())
     assert [h.score for h in result.hits] == [round(expected[pk], 6) for pk in ids]
+
+
+def test_the_matches_expected_in_the_lists_heads_follow_the_words_frequencies():
+    lists = {"参与": list(range(100)), "标准": list(range(50)), "制定": list(range(100))}
+    df = {"参与": 1000, "标准": 400, "制定": 20}
+    # 200 matches: a tenth of 参与's entries, half of 标准's, all of 制定's.
+    assert engine._expected_matches(lists, df, 200, 80) == 80 * 0.2 + 50 * 0.5 + 80 * 1.0
+    assert engine._expected_matches(lists, df, 20, 100) == 100 * 0.02 + 50 * 0.05 + 100 * 1.0
+
+
+def test_candidates_expected_to_hold_too_few_matches_are_counted_not_ranked(monkeypatch):
+    """When the frequencies say the first look cannot fill the page, its statement ranks
+    nothing unless the candidates hold enough matches: the same page either way."""
+    call_command("synth", provisions=150, seed=5)
+    small_lists(monkeypatch)
+    champions.rebuild_champions(force=True)
+    ranked = search("企业", limit=10)
+    assert ranked.strategy.startswith("champions")
+    monkeypatch.setattr(engine, "_expected_matches", lambda *args: 0.0)
+    with CaptureQueriesContext(connection) as queries:
+        gated = search("企业", limit=10)
+    assert "g AS (SELECT count(*) AS n FROM c e" in queries[1]["sql"]
+    # The candidates did hold enough: ranked as before.
+    assert gated.strategy == ranked.strategy and gated.count == ranked.count
+    assert [(h.id, h.score) for h in gated.hits] == [(h.id, h.score) for h in ranked.hits]
+    # Too few (AND-ed words below the lists' heads): nothing ranked, every match is.
+    small_lists(monkeypatch, champions_kept=25)
+    champions.rebuild_champions(force=True)
+    monkeypatch.setattr(engine, "_estimate", lambda positive, df, entries: 60)
+    first_look = []
+    fetch = engine._Postgres.fetch
+
+    def recording(self, sql, params):
+        total, rows = fetch(self, sql, params)
+        first_look.append((sql, rows))
+        return total, rows
+
+    monkeypatch.setattr(engine._Postgres, "fetch", recording)
+    every = search("企业 服务 发展", limit=20, offset=40)
+    assert every.strategy == "all" and every.count_exact and len(every.hits) == 20
+    sql, rows = first_look[0]
+    assert "g AS (SELECT count(*)" in sql and rows == []
