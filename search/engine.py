@@ -376,27 +376,24 @@ class _Postgres(_Engine):
         planned, lists, df, entries, built_at = self.champions(
             terms, None if by_terms else (where, params), first_depth
         )
+
+        def rank_candidates(ids, size: int, at_least: int = 0) -> tuple[int, list[Row]]:
+            """The ranking of these entries and of those changed since the lists were built."""
+            ctes, pre = self.candidates(ids, built_at, substrings)
+            return self.fetch(
+                *self.ranking(
+                    positive, rank_expr, "c", where, params, page, size, needed, ctes, pre,
+                    at_least=at_least,
+                )
+            )  # fmt: skip
+
         if built_at is not None and mode == "all":
             complete = _complete_candidates(positive, lists, df)
             if complete is not None:
                 # Some required word occurs in fewer than CHAMPIONS entries, all of them in its
                 # list: every match is among them (or changed since the lists were built), so
                 # ranking those is the exact count and the exact ranking, without the GIN index.
-                ctes, cte_params = self.candidates(complete, built_at, substrings)
-                total, rows = self.fetch(
-                    *self.ranking(
-                        positive,
-                        rank_expr,
-                        "c",
-                        where,
-                        params,
-                        page,
-                        max(WINDOW, needed),
-                        needed,
-                        ctes,
-                        cte_params,
-                    )
-                )
+                total, rows = rank_candidates(complete, max(WINDOW, needed))
                 return Ranked(total, rows, strategy="complete")
         rare = built_at is None or (mode == "all" and _has_rare_term(positive, lists))
         estimate = planned if planned is not None else -1  # -1: not known yet
@@ -451,25 +448,10 @@ class _Postgres(_Engine):
                 # Several terms share the budget: the lists overlap, each is in rank order.
                 share = max(2 * needed, depth // max(len(lists), 1))
                 candidates = sorted({pk for ids in lists.values() for pk in ids[:share]})
-            ctes, cte_params = self.candidates(candidates, built_at, substrings)
             # When the words' frequencies say the candidates hold too few matches to fill the
             # page (AND-ed common words that rarely lead together), they are only counted.
             futile = depth == first_depth and _expected_matches(lists, df, few, share) < needed
-            _, rows = self.fetch(
-                *self.ranking(
-                    positive,
-                    rank_expr,
-                    "c",
-                    where,
-                    params,
-                    page,
-                    size,
-                    needed,
-                    ctes,
-                    cte_params,
-                    at_least=needed if futile else 0,
-                )
-            )
+            _, rows = rank_candidates(candidates, size, at_least=needed if futile else 0)
             if len(rows) >= needed:
                 return Ranked(count, rows, count_exact=False, strategy=f"champions@{depth}")
             if depth == first_depth and few <= bound:
