@@ -517,28 +517,27 @@ class _Postgres(_Engine):
             ctes += f"g AS (SELECT count(*) AS n FROM {source} e WHERE {where}), "
             pre = [*pre, *params]
             where, params = f"({where}) AND (SELECT n FROM g) >= %s", [*params, at_least]
+
+        def scored(function: str) -> tuple[str, list]:
+            """The rows of `source` meeting the query, scored by `function`, and parameters."""
+            scores, score_params = self.scoring(positive, rank_expr, function)
+            return (
+                f"SELECT e.id, e.object_id, {scores}, e.kind, e.facet_keys FROM {source} e"
+                f" WHERE {where}",
+                [*pre, *score_params, *params],
+            )
+
         several = len({t for term in positive for t in term.tokens}) > 1
         if preselect and rank_expr is not None and several:
-            cheap, cheap_params = self.scoring(positive, rank_expr, "ts_rank")
             return self.reranked(
-                f"SELECT e.id, e.object_id, {cheap}, e.kind, e.facet_keys"
-                f" FROM {source} e WHERE {where}",
-                [*pre, *cheap_params, *params],
+                *scored("ts_rank"),
                 page,
                 size,
                 ctes,
                 self.score(positive, rank_expr, entry="v"),
                 PRESELECT * needed,
             )
-        scores, score_params = self.scoring(positive, rank_expr)
-        return self.paged(
-            f"SELECT e.id, e.object_id, {scores}, e.kind, e.facet_keys FROM {source} e"
-            f" WHERE {where}",
-            [*pre, *score_params, *params],
-            page,
-            size,
-            ctes,
-        )
+        return self.paged(*scored("ts_rank_cd"), page, size, ctes)
 
     @staticmethod
     def candidates(ids, built_at, substrings: bool) -> tuple[str, list]:
