@@ -68,6 +68,78 @@ SELECT %(total)s, ''::bytea, %(now)s, count(*) FROM {TABLE}
 """
 
 
+# How long this process uses the champion lists it has read without reading them again, and how
+# many of their ids it keeps (about 36 bytes each as Python ints).
+KEPT_SECONDS = 30.0
+KEPT_IDS = 500_000
+
+
+class KeptLists:
+    """The champion lists this process has read, of one build, so that a search of words it has
+    met needs no round trip for them (0.3 ms, and the statement's own ~0.3, of a 7 ms search).
+
+    Lists are only ever used with the `built_at` of the build they come from, and a ranking
+    takes every entry changed since then as a candidate as well (engine.candidates): with lists
+    of an older build a search finds what it finds with the current one, it only ranks more
+    candidates. So a process keeps what it read for KEPT_SECONDS after it last saw the build in
+    the database, and another process's rebuild costs at most that long of larger candidate
+    sets here. A rebuild or a bulk load in this process forgets them at once (`forget`)."""
+
+    def __init__(self) -> None:
+        self.forget()
+
+    def forget(self) -> None:
+        self.build: tuple | None = None  # (database, built_at, entries)
+        self.seen = 0.0  # time.monotonic() when the database last showed this build
+        self.lists: dict[str, tuple[int, list[int], int]] = {}  # term -> (df, ids, depth read)
+        self.absent: set[str] = set()  # terms without a list in this build
+        self.ids = 0
+
+    def get(self, database: str, terms: list[str], depth: int):
+        """(lists, df, entries, built_at) as read from the database for these terms and depth
+        (complete lists whole, the others' first `depth` ids), or None when not all are kept."""
+        if self.build is None or self.build[0] != database:
+            return None
+        if time.monotonic() - self.seen > KEPT_SECONDS:
+            return None
+        lists, df = {}, {}
+        for term in terms:
+            if term in self.absent:
+                continue
+            kept = self.lists.get(term)
+            if kept is None:
+                return None
+            n, ids, read = kept
+            if n >= CHAMPIONS:
+                if read < depth and len(ids) >= read:  # not read that deep, and there is more
+                    return None
+                ids = ids[:depth]
+            lists[term], df[term] = ids, n
+        return lists, df, self.build[2], self.build[1]
+
+    def put(self, database: str, terms, depth: int, lists, df, entries: int, built_at) -> None:
+        """What the database returned for these terms and depth (`built_at` None: no lists)."""
+        if built_at is None:
+            self.forget()
+            return
+        build = (database, built_at, entries)
+        if build != self.build or self.ids > KEPT_IDS:
+            self.forget()
+            self.build = build
+        self.seen = time.monotonic()
+        for term in terms:
+            if term not in lists:
+                self.absent.add(term)
+                continue
+            old = self.lists.get(term)
+            if old is None or old[2] < depth:
+                self.ids += len(lists[term]) - (len(old[1]) if old else 0)
+                self.lists[term] = (df[term], lists[term], depth)
+
+
+kept = KeptLists()
+
+
 def encode(ids: list[int]) -> bytes:
     """A list as stored: each id as 8 bytes, big-endian (PostgreSQL's int8send), which Python
     reads back in microseconds where a bigint[] of a thousand ids took a millisecond to parse."""
@@ -153,6 +225,7 @@ class Collector:
         """Replace the stored lists with these; returns how many lexemes have one."""
         lists = self.lists()
         now = timezone.now()
+        kept.forget()
         with connection.cursor() as cursor:
             cursor.execute(f"DELETE FROM {CHAMPION_TABLE}")
             with cursor.cursor.copy(
@@ -176,6 +249,7 @@ def rebuild_champions(*, force: bool = False) -> int:
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT count(*) FROM {TABLE}")
         if cursor.fetchone()[0] <= WINDOW:
+            kept.forget()
             cursor.execute(f"DELETE FROM {CHAMPION_TABLE}")
             return 0
         if not force:
@@ -189,6 +263,7 @@ def rebuild_champions(*, force: bool = False) -> int:
                 return cursor.fetchone()[0]
         started = time.perf_counter()
         now = timezone.now()
+        kept.forget()
         cursor.execute(f"DELETE FROM {CHAMPION_TABLE}")
         d, c, b, a = WEIGHTS
         cursor.execute(

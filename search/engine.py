@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 
 from django.db import connection
 
-from .champions import CHAMPIONS, NORMALIZATION, RANKED, TOTAL, WEIGHTS, WINDOW, decode
+from .champions import CHAMPIONS, NORMALIZATION, RANKED, TOTAL, WEIGHTS, WINDOW, decode, kept
 from .ddl import CHAMPION_TABLE, FTS_TABLE, TABLE, VECTOR_INDEX
 from .query import Term
 from .registry import order_case
@@ -618,7 +618,11 @@ class _Postgres(_Engine):
         """The planner's estimate of the query `planned` (where, params), when one is given;
         the champion lists of these lexemes (complete lists whole, the others' first `depth`
         ids), how many entries hold each, how many entries the lists were built over and when
-        (None: never): one round trip."""
+        (None: never): one round trip, or none when this process has these lists at hand
+        (champions.KeptLists) and no estimate is asked."""
+        database = connection.settings_dict["NAME"]
+        if planned is None and (at_hand := kept.get(database, terms, depth)) is not None:
+            return None, *at_hand
         estimate = None
         with connection.cursor() as cursor:
             lists_sql = (
@@ -641,6 +645,7 @@ class _Postgres(_Engine):
                 entries, built = n, built_at
             else:
                 lists[term], df[term] = decode(ids), n
+        kept.put(database, terms, depth, lists, df, entries, built)
         return estimate, lists, df, entries, built
 
 

@@ -56,6 +56,16 @@ def django_db_setup(
 
 
 @pytest.fixture(autouse=True)
+def _no_lists_kept_from_another_test():
+    """Each test starts without champion lists kept from an earlier one: a test's transaction
+    rolls back the lists it built, while this process would go on using them (correct results,
+    champion rankings, KEPT_SECONDS long) where a test expects the exact one of no lists."""
+    from search.champions import kept
+
+    kept.forget()
+
+
+@pytest.fixture(autouse=True)
 def _no_ssl_redirect(settings):
     settings.SECURE_SSL_REDIRECT = False
 
