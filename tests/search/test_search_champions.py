@@ -279,3 +279,23 @@ def test_kept_lists_are_read_again_after_a_while(monkeypatch):
     with CaptureQueriesContext(connection) as queries:
         search("企业", limit=5)
     assert [q for q in queries if "portal_searchchampion" in q["sql"]]
+
+
+def test_kept_lists_hold_one_build_and_a_bounded_number_of_ids(monkeypatch):
+    """Lists of two builds are never mixed (a ranking uses one build's time for all of them),
+    and past KEPT_IDS ids the process starts again rather than grow."""
+    kept = champions.KeptLists()
+    first, second = object(), object()  # two builds' times
+    kept.put("db", ["a", "b"], 2, {"a": [1, 2]}, {"a": 5000}, 10, first)
+    assert kept.get("db", ["a", "b"], 2) == ({"a": [1, 2]}, {"a": 5000}, 10, first)
+    assert kept.get("db", ["a"], 3) is None  # read two deep only, and the list goes on
+    assert kept.get("other", ["a"], 2) is None
+    kept.put("db", ["c"], 2, {"c": [3]}, {"c": 5000}, 11, second)
+    assert kept.get("db", ["a"], 2) is None and kept.get("db", ["c"], 2)[3] is second
+    monkeypatch.setattr(champions, "KEPT_IDS", 3)
+    kept.put("db", ["d"], 5, {"d": [4, 5, 6, 7]}, {"d": 5000}, 11, second)
+    assert kept.get("db", ["c"], 2) is not None  # the bound is checked before adding
+    kept.put("db", ["e"], 2, {"e": [8]}, {"e": 5000}, 11, second)
+    assert kept.get("db", ["c"], 2) is None and kept.get("db", ["e"], 2) is not None
+    kept.put("db", ["e"], 2, {}, {}, 0, None)  # the lists are gone from the database
+    assert kept.get("db", ["e"], 2) is None
