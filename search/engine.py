@@ -620,7 +620,8 @@ class _Postgres(_Engine):
         ids), how many entries hold each, how many entries the lists were built over and when
         (None: never): one round trip, or none when this process has these lists at hand
         (champions.KeptLists) and no estimate is asked."""
-        database = connection.settings_dict["NAME"]
+        settings = connection.settings_dict
+        database = f"{settings['HOST']}:{settings['PORT']}/{settings['NAME']}"
         if planned is None and (at_hand := kept.get(database, terms, depth)) is not None:
             return None, *at_hand
         estimate = None
