@@ -152,6 +152,28 @@ def test_the_mapped_text_is_each_character_normalised_or_a_space():
         assert _mapped(text) == "".join(n if _WORD_CHAR.fullmatch(n) else " " for n in each)
 
 
+def test_the_regex_way_maps_every_character_as_the_table_does():
+    """_mapped's first way (text whose characters normalise to themselves or to a space: one
+    class finds any other, another turns the spaces' characters into spaces) gives what
+    str.translate through _table() gives, for every character of the Basic Multilingual Plane it
+    takes, and leaves every other to the table."""
+    from search.snippets import _classes, _table
+
+    changed, spaces = _classes()
+    table = _table()
+    taken = 0
+    for code in range(0x10000):
+        ch = chr(code)
+        if changed.search(ch):
+            assert table[code] not in (ch, " "), hex(code)
+        else:
+            assert spaces.sub(" ", ch) == table[code], hex(code)
+            taken += 1
+    assert taken > 60_000  # CJK, lower-case Latin, digits, punctuation: nearly everything
+    assert changed.search("融资\U0001f600") and changed.search("ＡＩ") and changed.search("AI")
+    assert _mapped("专精特新“小巨人”，2025年") == "专精特新 小巨人  2025年"
+
+
 def test_the_window_holds_the_most_matches_as_counting_every_span_would():
     """_window counts the spans inside each candidate window by bisection over the merged
     spans; the same windows as counting every span for every candidate."""
