@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import bisect
 import functools
-import html
 import re
 import unicodedata
 from collections.abc import Sequence
+from html import escape  # Django's escape is this one behind a lazy-string wrapper
 
 from search.segmentation import normalize
 
@@ -274,18 +274,16 @@ def snippet(text: str, highlights: list[str], size: int = SNIPPET_CHARS) -> str:
         return ""
     spans = match_spans(text, highlights)
     start, end = _window(text, spans, size)
-    # html.escape (Django's escape): five str.replace passes, each a fast scan for one ASCII
-    # character, eight times faster on Chinese text than one str.translate through a mapping.
     parts = [ELLIPSIS] if start > 0 else []
     pos = start
     for begin, stop in spans:
         begin, stop = max(begin, start), min(stop, end)
         if begin >= stop:
             continue
-        parts.append(html.escape(text[pos:begin]))
-        parts.append(f"<mark>{html.escape(text[begin:stop])}</mark>")
+        parts.append(escape(text[pos:begin]))
+        parts.append(f"<mark>{escape(text[begin:stop])}</mark>")
         pos = stop
-    parts.append(html.escape(text[pos:end]))
+    parts.append(escape(text[pos:end]))
     if end < len(text):
         parts.append(ELLIPSIS)
     return "".join(parts)
