@@ -97,8 +97,9 @@ def _plan_items(plan: DocumentPlan, kind: str, key: str, old, new, identity, sam
     hold stay; of the rest, an extracted item and a stored one are the same item changed when
     `same` says so, or when they are at the same place in equally long lists; the others come
     or go."""
-    old_left = [o for o in old if identity(o) not in [identity(n) for n in new]]
-    new_left = [n for n in new if identity(n) not in [identity(o) for o in old]]
+    old_keys, new_keys = [identity(o) for o in old], [identity(n) for n in new]
+    old_left = [o for o, k in zip(old, old_keys, strict=True) if k not in new_keys]
+    new_left = [n for n, k in zip(new, new_keys, strict=True) if k not in old_keys]
     for n in list(new_left):
         match = next((o for o in old_left if same(o, n)), None)
         if match is None and len(old_left) == len(new_left):
