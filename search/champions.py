@@ -8,6 +8,10 @@ exceed WINDOW ranks only the union of its terms' champions plus everything chang
 lists were built, which is exact for one-term queries and the textbook approximation for more
 (Manning, Raghavan & Schütze, Introduction to Information Retrieval, §7.1.3). When that union
 holds too few matches for the page asked for, the engine falls back to ranking every match.
+
+Each list also keeps a sample of its lexeme's entries: the SAMPLE whose ids hash lowest. The
+samples of a query's words, met, say how many entries hold them all (a bottom-k sketch cut at a
+shared threshold), which the words' frequencies multiplied cannot when words go together.
 """
 
 from __future__ import annotations
@@ -33,18 +37,24 @@ CHAMPIONS = 1000  # entries kept per common lexeme
 # ts_rank_cd weights {D, C, B, A} and normalisation: 1 divides by log(1 + document length).
 WEIGHTS = (0.1, 0.2, 0.4, 1.0)
 NORMALIZATION = 1
+# Beside its champions, a common lexeme keeps a sample of its entries: the SAMPLE of them whose
+# ids hash lowest (`sample_hash`). Every lexeme's sample is cut from the same order of entries,
+# so samples can be met like the lists they stand for: how many entries of a sample hold every
+# word of a query tells how many entries of the index do (engine._sampled_matches).
+SAMPLE = 2048
 
 # An entry's impact for one lexeme: its occurrences weighted by column (title A, body B,
 # structured fields C), divided by log(1 + the entry's length in positions), times the entry's
 # boost. `impact()` below is the same sum, in the same order, for bulk loads that build the lists
 # from the tokens they write (search/synth.py); a test holds the two to the same lists.
 _BUILD = f"""
-INSERT INTO {CHAMPION_TABLE} (term, ids, built_at, df)
+INSERT INTO {CHAMPION_TABLE} (term, ids, built_at, df, sample)
 SELECT lexeme,
     substring(string_agg(int8send(id), ''::bytea ORDER BY impact DESC, id) FROM 1 FOR 8 * %(champions)s),
-    %(now)s, count(*)
+    %(now)s, count(*),
+    substring(string_agg(int8send(id), ''::bytea ORDER BY hash, id) FROM 1 FOR 8 * %(sample)s)
 FROM (
-    SELECT e.id, u.lexeme,
+    SELECT e.id, u.lexeme, (e.id %% 2147483648) * 2654435761 %% 4294967296 AS hash,
         (%(a)s * cardinality(array_positions(u.weights, 'A'))
          + %(b)s * cardinality(array_positions(u.weights, 'B'))
          + %(c)s * cardinality(array_positions(u.weights, 'C'))
@@ -67,6 +77,8 @@ INSERT INTO {CHAMPION_TABLE} (term, ids, built_at, df)
 SELECT %(total)s, ''::bytea, %(now)s, count(*) FROM {TABLE}
 """
 
+
+_ABOVE = (4294967296, 0)  # above every (hash, id): a sample not yet full takes any entry
 
 # How long this process uses the champion lists it has read without reading them again, and how
 # many of their ids it keeps (about 36 bytes each as Python ints).
@@ -93,6 +105,7 @@ class KeptLists:
         self.seen = 0.0  # time.monotonic() when the database last showed this build
         self.lists: dict[str, tuple[int, list[int], int]] = {}  # term -> (df, ids, depth read)
         self.absent: set[str] = set()  # terms without a list in this build
+        self.samples: dict[str, list[int]] = {}  # term -> its sample (terms with a list)
         self.ids = 0
 
     def get(self, database: str, terms: list[str], depth: int):
@@ -136,6 +149,25 @@ class KeptLists:
                 self.ids += len(lists[term]) - (len(old[1]) if old else 0)
                 self.lists[term] = (df[term], lists[term], depth)
 
+    def get_samples(self, database: str, built_at, terms) -> dict[str, list[int]] | None:
+        """The samples of these terms' lists in that build, when all are kept."""
+        if self.build is None or self.build[:2] != (database, built_at):
+            return None
+        if time.monotonic() - self.seen > KEPT_SECONDS:
+            return None
+        if any(term not in self.samples for term in terms):
+            return None
+        return {term: self.samples[term] for term in terms}
+
+    def put_samples(self, database: str, built_at, samples: dict[str, list[int]]) -> None:
+        """Samples read from the database for lists of the build kept (else not kept)."""
+        if self.build is None or self.build[:2] != (database, built_at):
+            return
+        for term, sample in samples.items():
+            if term not in self.samples:
+                self.ids += len(sample)
+                self.samples[term] = sample
+
 
 kept = KeptLists()
 
@@ -157,6 +189,22 @@ def decode(stored: bytes) -> list[int]:
     return values.tolist()
 
 
+def sample_hash(pk: int) -> int:
+    """Where an entry stands in the order samples are cut from (_BUILD's `hash`): Knuth's
+    multiplicative hash of its id, which spreads consecutive ids (one document's entries) evenly
+    over 0 .. 2**32 - 1."""
+    return (pk % 2147483648) * 2654435761 % 4294967296
+
+
+def sample_rate(sample: list[int], df: int) -> tuple[int, float]:
+    """The highest hash a lexeme's `sample` (ids in `sample_hash` order) holds every entry up
+    to, and what share of all entries' hashes that is (1.0: the sample is every entry)."""
+    if len(sample) >= df:
+        return 4294967295, 1.0
+    cut = sample_hash(sample[-1])
+    return cut, (cut + 1) / 4294967296
+
+
 def impact(title: int, body: int, fields: int, length: int, boost: float) -> float:
     """_BUILD's impact of a lexeme occurring `title`, `body` and `fields` times in an entry of
     `length` tokens (an entry's tokens are its positions, as long as no lexeme occurs more than
@@ -173,6 +221,8 @@ class Collector:
     def __init__(self) -> None:
         self.heaps: dict[str, list[tuple[float, int]]] = {}
         self.floors: dict[str, float] = {}  # a full list's lowest impact
+        self.samples: dict[str, list[tuple[int, int]]] = {}  # (-hash, -id): highest on top
+        self.ceilings: dict[str, tuple[int, int]] = {}  # a full sample's highest (hash, id)
         self.df: dict[str, int] = {}
         self.last = 0
 
@@ -188,8 +238,21 @@ class Collector:
         d, c, b, a = WEIGHTS
         norm = math.log(1 + length)
         df, floors, heaps = self.df, self.floors, self.heaps
+        place = (sample_hash(pk), pk)
+        held_as, ceilings, samples = (-place[0], -pk), self.ceilings, self.samples
         for lexeme in in_title.keys() | in_body.keys() | in_fields.keys():
             df[lexeme] = df.get(lexeme, 0) + 1
+            if place < ceilings.get(lexeme, _ABOVE):
+                held = samples.get(lexeme)
+                if held is None:
+                    held = samples[lexeme] = []
+                if len(held) < SAMPLE:
+                    heapq.heappush(held, held_as)
+                else:
+                    heapq.heapreplace(held, held_as)
+                if len(held) >= SAMPLE:
+                    highest = held[0]
+                    ceilings[lexeme] = (-highest[0], -highest[1])
             # impact(), inline: a million entries hold a hundred million lexemes.
             value = (
                 (
@@ -221,6 +284,10 @@ class Collector:
             if self.df[lexeme] > WINDOW
         }
 
+    def sample(self, lexeme: str) -> list[int]:
+        """The lexeme's sample as _BUILD stores it: ids in `sample_hash` order."""
+        return [-pk for _, pk in sorted(self.samples[lexeme], reverse=True)]
+
     def write(self) -> int:
         """Replace the stored lists with these; returns how many lexemes have one."""
         lists = self.lists()
@@ -229,10 +296,11 @@ class Collector:
         with connection.cursor() as cursor:
             cursor.execute(f"DELETE FROM {CHAMPION_TABLE}")
             with cursor.cursor.copy(
-                f"COPY {CHAMPION_TABLE} (term, ids, built_at, df) FROM STDIN"
+                f"COPY {CHAMPION_TABLE} (term, ids, built_at, df, sample) FROM STDIN"
             ) as copy:
                 for lexeme, ids in lists.items():
-                    copy.write_row((lexeme, encode(ids), now, self.df[lexeme]))
+                    sample = encode(self.sample(lexeme))
+                    copy.write_row((lexeme, encode(ids), now, self.df[lexeme], sample))
             # The whole index, not only the entries added: the count the lists were built over.
             cursor.execute(_TOTAL, {"total": TOTAL, "now": now})
         return len(lists)
@@ -268,7 +336,13 @@ def rebuild_champions(*, force: bool = False) -> int:
         d, c, b, a = WEIGHTS
         cursor.execute(
             _BUILD,
-            {"champions": CHAMPIONS, "window": WINDOW, "now": now, "a": a, "b": b, "c": c, "d": d},
+            {
+                "champions": CHAMPIONS,
+                "sample": SAMPLE,
+                "window": WINDOW,
+                "now": now,
+                **{"a": a, "b": b, "c": c, "d": d},
+            },
         )
         built = cursor.rowcount
         cursor.execute(_TOTAL, {"total": TOTAL, "now": now})

@@ -45,7 +45,8 @@ POSTGRES_CREATE = [
         term text PRIMARY KEY,
         ids bytea NOT NULL,  -- champions.encode: 8 bytes an id, best first
         built_at timestamptz NOT NULL,
-        df integer NOT NULL DEFAULT 0
+        df integer NOT NULL DEFAULT 0,
+        sample bytea NOT NULL DEFAULT ''  -- champions.SAMPLE ids, in champions.sample_hash order
     )
     """,
 ]

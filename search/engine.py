@@ -9,20 +9,33 @@ rank every match. Above it, SQLite still does (FTS5 is fast at the sizes SQLite 
 PostgreSQL, where each match costs a recheck and a ts_rank_cd over its stored vector, ranks the
 champion candidates (champions.py): exactly when a required word's list is complete (it holds
 every entry with the word), else the best of the lists, with an estimated count (from the words'
-frequencies, which the lists store; the planner's when a filter the index cannot decide is
-involved; the GIN index's own when the words seem rare together); facets then cover the ranked
-rows. Ranking every match of several words, ts_rank picks the best and ts_rank_cd orders them.
+frequencies, which the lists store, or for several words from their samples, met; the planner's
+when a filter the index cannot decide is involved; the GIN index's own when the words seem rare
+together and the samples cannot tell); facets then cover the ranked rows. Ranking every match of several words, ts_rank picks the best and ts_rank_cd orders them.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import math
+from bisect import bisect_right
 from dataclasses import dataclass, field
 
 from django.db import connection
 
-from .champions import CHAMPIONS, NORMALIZATION, RANKED, TOTAL, WEIGHTS, WINDOW, decode, kept
+from .champions import (
+    CHAMPIONS,
+    NORMALIZATION,
+    RANKED,
+    TOTAL,
+    WEIGHTS,
+    WINDOW,
+    decode,
+    kept,
+    sample_hash,
+    sample_rate,
+)
 from .ddl import CHAMPION_TABLE, FTS_TABLE, TABLE, VECTOR_INDEX
 from .query import Term
 from .registry import order_case
@@ -46,6 +59,10 @@ PRESELECT = 5
 # every list, which may still find too few (AND-ed words that go together only below the
 # lists' heads: 高新技术企业 数量 at 1M provisions).
 RANK_ALL_BELOW = 10_000
+# How far (in standard deviations of a count of sampled entries) the samples' count of a
+# query's matches must stand from what WINDOW matches would give for the engine to rely on it
+# rather than ask the GIN index (_sampled_count).
+SAMPLE_MARGIN = 2.0
 
 
 @dataclass
@@ -398,17 +415,25 @@ class _Postgres(_Engine):
         rare = built_at is None or (mode == "all" and _has_rare_term(positive, lists))
         estimate = planned if planned is not None else -1  # -1: not known yet
         indexed = None  # the GIN index's count of the matches, when it was asked
+        # Frequencies multiplied underestimate AND-ed words that go together (138 for the 3,213
+        # entries holding 孵化器 and 众创空间): where the index alone decides the matches of
+        # several words, their samples count them (a word's frequency is its exact count).
+        sampled = None
+        if not rare and estimate < 0 and index_only and len(terms) > 1:
+            sampled = _sampled_count(positive, self.samples(list(df), built_at), df)
         if not rare and estimate < 0:
-            by_frequency = _estimate(positive, df, entries)
+            by_frequency = sampled[0] if sampled else _estimate(positive, df, entries)
             if by_frequency is None:
                 by_frequency = self.planner_estimate(where, params)
             estimate = by_frequency
         if not rare and estimate <= WINDOW and index_only:
-            # Frequencies multiplied underestimate AND-ed words that go together (138 for the
-            # 3,213 entries holding 孵化器 and 众创空间): ask the GIN index how many entries it
-            # has for the query, which is far cheaper than reading WINDOW + 1 of them to find
-            # out they are too many.
-            counted = self.index_count(where, params)
+            # Unless the samples are sure the matches are fewer than WINDOW, ask the GIN index
+            # how many entries it has for the query: far cheaper than reading WINDOW + 1 of
+            # them to find out they are too many.
+            if sampled is not None and sampled[1]:
+                counted: int | None = sampled[0]
+            else:
+                counted = self.index_count(where, params)
             if counted is not None and counted > WINDOW:
                 estimate = indexed = counted
         if rare or estimate <= WINDOW:
@@ -612,6 +637,24 @@ class _Postgres(_Engine):
             cursor.execute(_explain(where), params)
             return _plan_rows(cursor.fetchone()[0])
 
+    def samples(self, terms: list[str], built_at) -> dict[str, list[int]]:
+        """The samples of these terms' lists, of the build of `built_at` (terms without one, or
+        a build since: left out): one round trip, or none when this process keeps them."""
+        settings = connection.settings_dict
+        database = f"{settings['HOST']}:{settings['PORT']}/{settings['NAME']}"
+        if built_at is None or not terms:
+            return {}
+        if (at_hand := kept.get_samples(database, built_at, terms)) is not None:
+            return at_hand
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT term, sample FROM {CHAMPION_TABLE} WHERE term = ANY(%s) AND built_at = %s",
+                [terms, built_at],
+            )
+            samples = {term: decode(sample) for term, sample in cursor.fetchall()}
+        kept.put_samples(database, built_at, samples)
+        return samples
+
     def champions(
         self, terms: list[str], planned: tuple[str, list] | None, depth: int
     ) -> tuple[int | None, dict[str, list[int]], dict[str, int], int, object]:
@@ -648,6 +691,68 @@ class _Postgres(_Engine):
                 lists[term], df[term] = decode(ids), n
         kept.put(database, terms, depth, lists, df, entries, built)
         return estimate, lists, df, entries, built
+
+
+def _sampled_matches(
+    positive: list[Term], samples: dict[str, list[int]], df: dict[str, int]
+) -> tuple[int, float, bool] | None:
+    """How many entries of the words' samples hold every term (each term: all the words of one
+    of its alternatives, typed or related), the share of all entries the samples stand for,
+    and whether alternatives were left out for a word without a sample (rare when the lists
+    were built: at most WINDOW entries more each). None when a term has no alternative with
+    samples (or the lists were built before samples were)."""
+    known = [
+        [
+            alt
+            for alt in term.alternatives + term.related
+            if alt and all(samples.get(t) for t in alt)
+        ]
+        for term in positive
+    ]
+    if not all(known):
+        return None
+    tokens = {t for alternatives in known for alt in alternatives for t in alt}
+    partial = sum(map(len, known)) < sum(len(t.alternatives + t.related) for t in positive)
+    # Each sample holds its word's entries up to its own place in the hash order: met, they
+    # are cut at the lowest of those places, where all of them are whole.
+    cut, share = min(sample_rate(samples[t], df[t]) for t in tokens)
+    held = {t: samples[t][: bisect_right(samples[t], cut, key=sample_hash)] for t in tokens}
+    return len(_holding_every_term(positive, held)), share, partial
+
+
+def _sampled_count(
+    positive: list[Term], samples: dict[str, list[int]], df: dict[str, int]
+) -> tuple[int, bool] | None:
+    """The matches the samples count, scaled to the whole index, and whether they are sure on
+    which side of WINDOW the matches are (SAMPLE_MARGIN standard deviations of the sampled
+    count, taken as a Poisson count; whole samples are sure; without the alternatives of rare
+    words, only that there are more); None without samples."""
+    met = _sampled_matches(positive, samples, df)
+    if met is None:
+        return None
+    held, share, partial = met
+    at_window = WINDOW * share  # what the samples would hold of WINDOW matches
+    more = held - SAMPLE_MARGIN * math.sqrt(held) > at_window
+    fewer = held + SAMPLE_MARGIN * math.sqrt(held + 1) + SAMPLE_MARGIN < at_window
+    sure = more or (not partial and (share == 1.0 or fewer))
+    return round(held / share), sure
+
+
+def _holding_every_term(positive: list[Term], held: dict[str, list[int]]) -> set[int]:
+    """The entries that `held` (entries of each word: its list, its sample) shows to hold every
+    term: all the words of one of its alternatives, typed or related. An alternative with a
+    word `held` does not know shows none."""
+    known: set[int] | None = None
+    for term in positive:
+        holders: set[int] = set()
+        for alternative in term.alternatives + term.related:
+            if alternative and all(t in held for t in alternative):
+                first, *rest = alternative
+                holders |= set(held[first]).intersection(*(held[t] for t in rest))
+        known = holders if known is None else known & holders
+        if not known:
+            return set()
+    return known or set()
 
 
 def _explain(where: str) -> str:
@@ -694,17 +799,8 @@ def _expected_matches(
 def _known_matches(positive: list[Term], lists: dict[str, list[int]]) -> list[int]:
     """Entries the lists show to hold every term (in the lists of all the words of one of its
     alternatives, for each term), best first: by their best place in any list."""
-    known: set[int] | None = None
-    for term in positive:
-        holders: set[int] = set()
-        for alternative in term.alternatives + term.related:
-            if alternative and all(t in lists for t in alternative):
-                first, *rest = alternative
-                holders |= set(lists[first]).intersection(*(lists[t] for t in rest))
-        known = holders if known is None else known & holders
-        if not known:
-            return []
-    if known is None:
+    known = _holding_every_term(positive, lists)
+    if not known:
         return []
     place: dict[int, int] = {}
     for ids in lists.values():
