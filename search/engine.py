@@ -390,8 +390,9 @@ class _Postgres(_Engine):
         by_terms = index_only and not (filters.tokens or filters.any_tokens)
         # Long lists are read only as far as the first ranking looks (complete ones whole).
         first_depth = max(RANKED, 2 * needed)
+        several = by_terms and len(terms) > 1  # matches counted from the words' samples
         planned, lists, df, entries, built_at = self.champions(
-            terms, None if by_terms else (where, params), first_depth
+            terms, None if by_terms else (where, params), first_depth, sampled=several
         )
 
         def rank_candidates(ids, size: int, at_least: int = 0) -> tuple[int, list[Row]]:
@@ -419,7 +420,7 @@ class _Postgres(_Engine):
         # entries holding 孵化器 and 众创空间): where the index alone decides the matches of
         # several words, their samples count them (a word's frequency is its exact count).
         sampled = None
-        if not rare and estimate < 0 and index_only and len(terms) > 1:
+        if not rare and estimate < 0 and several:
             sampled = _sampled_count(positive, self.samples(list(df), built_at), df)
         if not rare and estimate < 0:
             by_frequency = sampled[0] if sampled else _estimate(positive, df, entries)
@@ -656,13 +657,14 @@ class _Postgres(_Engine):
         return samples
 
     def champions(
-        self, terms: list[str], planned: tuple[str, list] | None, depth: int
+        self, terms: list[str], planned: tuple[str, list] | None, depth: int, sampled=False
     ) -> tuple[int | None, dict[str, list[int]], dict[str, int], int, object]:
         """The planner's estimate of the query `planned` (where, params), when one is given;
         the champion lists of these lexemes (complete lists whole, the others' first `depth`
         ids), how many entries hold each, how many entries the lists were built over and when
         (None: never): one round trip, or none when this process has these lists at hand
-        (champions.KeptLists) and no estimate is asked."""
+        (champions.KeptLists) and no estimate is asked. With `sampled`, the lists' samples
+        come in the same round trip, for `samples` to find at hand."""
         settings = connection.settings_dict
         database = f"{settings['HOST']}:{settings['PORT']}/{settings['NAME']}"
         if planned is None and (at_hand := kept.get(database, terms, depth)) is not None:
@@ -671,10 +673,11 @@ class _Postgres(_Engine):
         with connection.cursor() as cursor:
             lists_sql = (
                 f"SELECT term, CASE WHEN df < {CHAMPIONS} THEN ids"
-                f" ELSE substring(ids FROM 1 FOR %s) END, built_at, df"
+                f" ELSE substring(ids FROM 1 FOR %s) END, built_at, df,"
+                f" CASE WHEN %s THEN sample END"
                 f" FROM {CHAMPION_TABLE} WHERE term = ANY(%s)"
             )
-            lists_params: list = [8 * depth, [*terms, TOTAL]]
+            lists_params: list = [8 * depth, sampled, [*terms, TOTAL]]
             if planned is None:
                 cursor.execute(lists_sql, lists_params)
             else:
@@ -683,13 +686,16 @@ class _Postgres(_Engine):
                 estimate = _plan_rows(cursor.fetchone()[0])
                 cursor.nextset()
             rows = cursor.fetchall()
-        lists, df, entries, built = {}, {}, 0, None
-        for term, ids, built_at, n in rows:
+        lists, df, entries, built, samples = {}, {}, 0, None, {}
+        for term, ids, built_at, n, sample in rows:
             if term == TOTAL:
                 entries, built = n, built_at
             else:
                 lists[term], df[term] = decode(ids), n
+                if sample is not None:
+                    samples[term] = decode(sample)
         kept.put(database, terms, depth, lists, df, entries, built)
+        kept.put_samples(database, built, samples)
         return estimate, lists, df, entries, built
 
 

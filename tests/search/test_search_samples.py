@@ -145,7 +145,7 @@ def test_the_database_and_a_bulk_load_cut_the_same_samples(monkeypatch):
 @postgres_only
 def test_words_that_go_together_are_counted_from_their_samples(monkeypatch):
     """Where the words' frequencies say few matches and there are many, the samples say so
-    without a GIN count: one statement reads the samples (none once this process keeps
+    without a GIN count: they come with the lists (no statement once this process keeps
     them), then the champions are ranked, with the count marked as an estimate."""
     call_command("synth", provisions=150, seed=5)
     exact = search("企业 服务", limit=10)
@@ -159,7 +159,12 @@ def test_words_that_go_together_are_counted_from_their_samples(monkeypatch):
     # The samples of a corpus this small hold every entry of their word: the count is exact.
     assert fast.count == exact.count
     assert not [q for q in queries if "EXPLAIN" in q["sql"]]
-    assert ["sample" in q["sql"] for q in queries] == [False, True, False]
+    assert ["portal_searchchampion" in q["sql"] for q in queries] == [True, False]
+    assert "WHEN true THEN sample" in queries[0]["sql"]
     with CaptureQueriesContext(connection) as queries:
         again = search("企业 服务", limit=10)
     assert len(queries) == 1 and again.count == fast.count
+    # A single word's frequency is its count: no samples read.
+    with CaptureQueriesContext(connection) as queries:
+        search("发展", limit=10)
+    assert "WHEN false THEN sample" in queries[0]["sql"]
