@@ -475,11 +475,16 @@ class _Postgres(_Engine):
                 share = max(2 * needed, depth // max(len(lists), 1))
                 candidates = sorted({pk for ids in lists.values() for pk in ids[:share]})
             # When the words' frequencies say the candidates hold too few matches to fill the
-            # page (AND-ed common words that rarely lead together), they are only counted.
+            # page (AND-ed common words that rarely lead together), they are only counted; or,
+            # when the samples counted the matches and they are few enough to rank them all,
+            # not even read (at a million provisions, every look so predicted fails; with a
+            # filter, whose matches may be the lists' heads, or frequencies multiplied, some
+            # succeed).
             futile = depth == first_depth and _expected_matches(lists, df, few, share) < needed
-            _, rows = rank_candidates(candidates, size, at_least=needed if futile else 0)
-            if len(rows) >= needed:
-                return Ranked(count, rows, count_exact=False, strategy=f"champions@{depth}")
+            if not (futile and few <= bound and sampled is not None):
+                _, rows = rank_candidates(candidates, size, at_least=needed if futile else 0)
+                if len(rows) >= needed:
+                    return Ranked(count, rows, count_exact=False, strategy=f"champions@{depth}")
             if depth == first_depth and few <= bound:
                 # Few enough to rank them all: no dearer than looking deeper, which may still
                 # find too few. At most bound + 1 are read, in case the estimate was low; when

@@ -128,6 +128,8 @@ def test_too_few_champions_and_few_matches_rank_every_match_with_the_exact_count
     assert exact.strategy == "exact" and exact.count > 60
     small_lists(monkeypatch, champions_kept=25)  # lists far shorter than the words' entries
     champions.rebuild_champions(force=True)
+    # The words' frequencies give the estimate (no samples to count with).
+    monkeypatch.setattr(engine, "_sampled_count", lambda positive, samples, df: None)
     monkeypatch.setattr(engine, "_estimate", lambda positive, df, entries: 60)
     fast = search(query, limit=20, offset=40)
     assert fast.strategy == "all" and fast.count_exact and fast.count == exact.count
@@ -182,7 +184,8 @@ def test_the_matches_expected_in_the_lists_heads_follow_the_words_frequencies():
 
 def test_candidates_expected_to_hold_too_few_matches_are_counted_not_ranked(monkeypatch):
     """When the frequencies say the first look cannot fill the page, its statement ranks
-    nothing unless the candidates hold enough matches: the same page either way."""
+    nothing unless the candidates hold enough matches: the same page either way. When the
+    matches are few enough to rank them all, that look is skipped."""
     call_command("synth", provisions=150, seed=5)
     small_lists(monkeypatch)
     champions.rebuild_champions(force=True)
@@ -195,23 +198,32 @@ def test_candidates_expected_to_hold_too_few_matches_are_counted_not_ranked(monk
     # The candidates did hold enough: ranked as before.
     assert gated.strategy == ranked.strategy and gated.count == ranked.count
     assert [(h.id, h.score) for h in gated.hits] == [(h.id, h.score) for h in ranked.hits]
-    # Too few (AND-ed words below the lists' heads): nothing ranked, every match is.
+    # Too few (AND-ed words below the lists' heads) and, as the words' samples count them,
+    # few enough to rank them all: no look into the lists, every match is ranked.
     small_lists(monkeypatch, champions_kept=25)
     champions.rebuild_champions(force=True)
-    monkeypatch.setattr(engine, "_estimate", lambda positive, df, entries: 60)
-    first_look = []
+    looks = []
     fetch = engine._Postgres.fetch
 
     def recording(self, sql, params):
         total, rows = fetch(self, sql, params)
-        first_look.append((sql, rows))
+        looks.append((sql, rows))
         return total, rows
 
     monkeypatch.setattr(engine._Postgres, "fetch", recording)
     every = search("企业 服务 发展", limit=20, offset=40)
     assert every.strategy == "all" and every.count_exact and len(every.hits) == 20
-    sql, rows = first_look[0]
-    assert "g AS (SELECT count(*)" in sql and rows == []
+    assert len(looks) == 1 and "bounded AS" in looks[0][0]
+    # Too many to rank them all at once, or counted from frequencies: the look is counted,
+    # not ranked.
+    for patch in (("RANK_ALL_BELOW", 30), ("_sampled_count", lambda *args: None)):
+        with monkeypatch.context() as patched:
+            patched.setattr(engine, *patch)
+            looks.clear()
+            again = search("企业 服务 发展", limit=20, offset=40)
+        sql, rows = looks[0]
+        assert "g AS (SELECT count(*)" in sql and rows == [], patch
+        assert again.strategy in ("champions@25", "all") and len(again.hits) == 20
 
 
 def test_a_process_reads_the_lists_of_words_it_has_met_once(monkeypatch):
