@@ -205,6 +205,22 @@ def sample_rate(sample: list[int], df: int) -> tuple[int, float]:
     return cut, (cut + 1) / 4294967296
 
 
+class Sample(list):
+    """A lexeme's sample as stored (ids in `sample_hash` order), with the set of its ids made
+    once (the process keeps samples: searches meet them as sets, engine._sampled_matches)."""
+
+    __slots__ = ("_ids",)
+    _ids: frozenset[int]
+
+    @property
+    def ids(self) -> frozenset[int]:
+        try:
+            return self._ids
+        except AttributeError:
+            self._ids = frozenset(self)
+            return self._ids
+
+
 def impact(title: int, body: int, fields: int, length: int, boost: float) -> float:
     """_BUILD's impact of a lexeme occurring `title`, `body` and `fields` times in an entry of
     `length` tokens (an entry's tokens are its positions, as long as no lexeme occurs more than

@@ -31,6 +31,7 @@ from .champions import (
     TOTAL,
     WEIGHTS,
     WINDOW,
+    Sample,
     decode,
     kept,
     sample_hash,
@@ -657,7 +658,9 @@ class _Postgres(_Engine):
                 f"SELECT term, sample FROM {CHAMPION_TABLE} WHERE term = ANY(%s) AND built_at = %s",
                 [terms, built_at],
             )
-            samples = {term: decode(sample) for term, sample in cursor.fetchall()}
+            samples: dict[str, list[int]] = {
+                term: Sample(decode(sample)) for term, sample in cursor.fetchall()
+            }
         kept.put_samples(database, built_at, samples)
         return samples
 
@@ -691,14 +694,15 @@ class _Postgres(_Engine):
                 estimate = _plan_rows(cursor.fetchone()[0])
                 cursor.nextset()
             rows = cursor.fetchall()
-        lists, df, entries, built, samples = {}, {}, 0, None, {}
+        lists, df, entries, built = {}, {}, 0, None
+        samples: dict[str, list[int]] = {}
         for term, ids, built_at, n, sample in rows:
             if term == TOTAL:
                 entries, built = n, built_at
             else:
                 lists[term], df[term] = decode(ids), n
                 if sample is not None:
-                    samples[term] = decode(sample)
+                    samples[term] = Sample(decode(sample))
         kept.put(database, terms, depth, lists, df, entries, built)
         kept.put_samples(database, built, samples)
         return estimate, lists, df, entries, built
@@ -727,8 +731,27 @@ def _sampled_matches(
     # Each sample holds its word's entries up to its own place in the hash order: met, they
     # are cut at the lowest of those places, where all of them are whole.
     cut, share = min(sample_rate(samples[t], df[t]) for t in tokens)
-    held = {t: samples[t][: bisect_right(samples[t], cut, key=sample_hash)] for t in tokens}
-    return len(_holding_every_term(positive, held)), share, partial
+    ends = {t: bisect_right(samples[t], cut, key=sample_hash) for t in tokens}
+
+    def whole(t: str) -> frozenset[int]:
+        sample = samples[t]
+        return sample.ids if isinstance(sample, Sample) else frozenset(sample)
+
+    # The term with the fewest sampled entries below the cut is read as cut; every other
+    # term only keeps those of them it holds (a set meets a whole sample's set at the cost
+    # of the smaller: below the cut, as those entries are).
+    driver, *others = sorted(known, key=lambda alts: sum(min(ends[t] for t in a) for a in alts))
+    held: set[int] = set()
+    for alternative in driver:
+        first, *rest = sorted(alternative, key=ends.__getitem__)
+        end = ends[first]
+        cut_first = whole(first) if end == len(samples[first]) else samples[first][:end]
+        held.update(set(cut_first).intersection(*map(whole, rest)) if rest else cut_first)
+    for alternatives in others:
+        if not held:
+            break
+        held = set().union(*(held.intersection(*map(whole, alt)) for alt in alternatives))
+    return len(held), share, partial
 
 
 def _sampled_count(
