@@ -488,8 +488,16 @@ class _Postgres(_Engine):
                     return Ranked(count, rows, count_exact=False, strategy=f"champions@{depth}")
             if depth == first_depth and few <= bound:
                 # Few enough to rank them all: no dearer than looking deeper, which may still
-                # find too few. At most bound + 1 are read, in case the estimate was low; when
-                # they are not more, their count is exact.
+                # find too few; unless the whole lists show enough entries holding every term
+                # for the deeper look to fill the page (related words that rarely lead together,
+                # 租房 and 补贴: ranking their thousand matches took three looks' time). At most
+                # bound + 1 are read, in case the estimate was low; when they are not more, their
+                # count is exact.
+                if first_depth < CHAMPIONS:
+                    if any(len(lists[t]) < df[t] for t in lists):
+                        _, lists, *_ = self.champions(terms, None, CHAMPIONS)
+                    if len(_known_matches(positive, lists)) >= needed:
+                        continue
                 total, rows = self.fetch(
                     *self.first_matches(
                         positive, rank_expr, where, params, page, needed, bound + 1, size

@@ -7,7 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from search import champions, engine, search
+from search import champions, engine, parse, search
 from search.models import SearchEntry
 
 from .test_search_synth import small_lists
@@ -311,3 +311,34 @@ def test_kept_lists_hold_one_build_and_a_bounded_number_of_ids(monkeypatch):
     assert kept.get("db", ["c"], 2) is None and kept.get("db", ["e"], 2) is not None
     kept.put("db", ["e"], 2, {}, {}, 0, None)  # the lists are gone from the database
     assert kept.get("db", ["e"], 2) is None
+
+
+def test_the_lists_showing_enough_matches_are_looked_into_rather_than_every_match_ranked(
+    monkeypatch,
+):
+    """When the first look finds too few matches and there are few enough to rank them all,
+    the engine still looks deeper where the whole lists already name enough entries holding
+    every term: that look fills the page for a fraction of ranking every match."""
+    call_command("synth", provisions=150, seed=5)
+    exact = search("企业 服务", limit=10)
+    assert exact.strategy == "exact" and exact.count > 50
+    small_lists(monkeypatch, champions_kept=60)
+    champions.rebuild_champions(force=True)
+    monkeypatch.setattr(engine, "_expected_matches", lambda *args: 0.0)  # first look futile
+    lists = engine._Postgres().champions(["企业", "服务"], None, 60)[1]
+    terms = parse("企业 服务").positive
+    assert len(engine._known_matches(terms, lists)) >= 10
+    deeper = search("企业 服务", limit=10)
+    assert deeper.strategy == "champions@60" and not deeper.count_exact
+    holding = {
+        (e.kind, e.object_id)
+        for e in SearchEntry.objects.all()
+        if {"企业", "服务"} <= set(f"{e.title_tokens} {e.body_tokens} {e.keyword_tokens}".split())
+    }
+    assert len(deeper.hits) == 10 and {(h.type, h.id) for h in deeper.hits} <= holding
+    # The lists name too few: every match is ranked, and counted.
+    monkeypatch.setattr(engine, "_known_matches", lambda positive, lists: [])
+    every = search("企业 服务", limit=10)
+    assert every.strategy == "all" and every.count_exact and every.count == exact.count
+    assert every.hits[0].score == exact.hits[0].score
+    assert {(h.type, h.id) for h in every.hits} <= holding
