@@ -78,7 +78,8 @@ SELECT %(total)s, ''::bytea, %(now)s, count(*) FROM {TABLE}
 """
 
 
-_ABOVE = (4294967296, 0)  # above every (hash, id): a sample not yet full takes any entry
+_ABOVE = 1 << 95  # above every hash * 2**63 + id: a sample not yet full takes any entry
+_ID_BITS = (1 << 63) - 1
 
 # How long this process uses the champion lists it has read without reading them again, and how
 # many of their ids it keeps (about 36 bytes each as Python ints).
@@ -237,8 +238,9 @@ class Collector:
     def __init__(self) -> None:
         self.heaps: dict[str, list[tuple[float, int]]] = {}
         self.floors: dict[str, float] = {}  # a full list's lowest impact
-        self.samples: dict[str, list[tuple[int, int]]] = {}  # (-hash, -id): highest on top
-        self.ceilings: dict[str, tuple[int, int]] = {}  # a full sample's highest (hash, id)
+        # Entries as one int each, ordered as (hash, id): -(hash * 2**63 + id), highest on top.
+        self.samples: dict[str, list[int]] = {}
+        self.ceilings: dict[str, int] = {}  # a full sample's highest hash * 2**63 + id
         self.df: dict[str, int] = {}
         self.last = 0
 
@@ -254,8 +256,8 @@ class Collector:
         d, c, b, a = WEIGHTS
         norm = math.log(1 + length)
         df, floors, heaps = self.df, self.floors, self.heaps
-        place = (sample_hash(pk), pk)
-        held_as, ceilings, samples = (-place[0], -pk), self.ceilings, self.samples
+        place = (sample_hash(pk) << 63) + pk
+        ceilings, samples = self.ceilings, self.samples
         for lexeme in in_title.keys() | in_body.keys() | in_fields.keys():
             df[lexeme] = df.get(lexeme, 0) + 1
             if place < ceilings.get(lexeme, _ABOVE):
@@ -263,12 +265,11 @@ class Collector:
                 if held is None:
                     held = samples[lexeme] = []
                 if len(held) < SAMPLE:
-                    heapq.heappush(held, held_as)
+                    heapq.heappush(held, -place)
                 else:
-                    heapq.heapreplace(held, held_as)
+                    heapq.heapreplace(held, -place)
                 if len(held) >= SAMPLE:
-                    highest = held[0]
-                    ceilings[lexeme] = (-highest[0], -highest[1])
+                    ceilings[lexeme] = -held[0]
             # impact(), inline: a million entries hold a hundred million lexemes.
             value = (
                 (
@@ -302,7 +303,7 @@ class Collector:
 
     def sample(self, lexeme: str) -> list[int]:
         """The lexeme's sample as _BUILD stores it: ids in `sample_hash` order."""
-        return [-pk for _, pk in sorted(self.samples[lexeme], reverse=True)]
+        return [-key & _ID_BITS for key in sorted(self.samples[lexeme], reverse=True)]
 
     def write(self) -> int:
         """Replace the stored lists with these; returns how many lexemes have one."""

@@ -56,11 +56,16 @@ def test_samples_count_words_that_go_together_where_frequencies_cannot(monkeypat
     space = both | set(rng.sample(rest, 3_000))
     samples, df = _samples({"孵化器": incubator, "众创空间": space}, 2048)
     query = [_word("孵化器"), _word("众创空间")]
-    assert engine._estimate(query, df, 100_000) < 500
-    held, share, partial = engine._sampled_matches(query, samples, df)
+    frequencies = engine._estimate(query, df, 100_000)
+    assert frequencies is not None and frequencies < 500
+    met = engine._sampled_matches(query, samples, df)
+    assert met is not None
+    held, share, partial = met
     assert not partial
     assert share == pytest.approx(2048 / 8_000, rel=0.05)
-    counted, sure = engine._sampled_count(query, samples, df)
+    sampled = engine._sampled_count(query, samples, df)
+    assert sampled is not None
+    counted, sure = sampled
     assert sure and counted == round(held / share)
     assert abs(counted - len(incubator & space)) < 0.15 * len(incubator & space)
 
@@ -75,7 +80,9 @@ def test_samples_tell_which_side_of_the_window_the_matches_are_or_say_they_canno
     def count_with(shared: int) -> tuple[int, bool]:
         other = set(rng.sample(sorted(common), shared)) | set(rng.sample(outside, 9_000))
         samples, df = _samples({"市场": common, "开拓": other}, 2048)
-        return engine._sampled_count([_word("市场"), _word("开拓")], samples, df)
+        sampled = engine._sampled_count([_word("市场"), _word("开拓")], samples, df)
+        assert sampled is not None
+        return sampled
 
     few, sure = count_with(150)  # clearly fewer than WINDOW: read them all
     assert sure and few < 500
