@@ -78,7 +78,6 @@ SELECT %(total)s, ''::bytea, %(now)s, count(*) FROM {TABLE}
 """
 
 
-_ABOVE = 1 << 95  # above every hash * 2**63 + id: a sample not yet full takes any entry
 _ID_BITS = (1 << 63) - 1
 
 # How long this process uses the champion lists it has read without reading them again, and how
@@ -238,9 +237,9 @@ class Collector:
     def __init__(self) -> None:
         self.heaps: dict[str, list[tuple[float, int]]] = {}
         self.floors: dict[str, float] = {}  # a full list's lowest impact
-        # Entries as one int each, ordered as (hash, id): -(hash * 2**63 + id), highest on top.
+        # Entries as one int each, ordered as (hash, id): hash * 2**63 + id.
         self.samples: dict[str, list[int]] = {}
-        self.ceilings: dict[str, int] = {}  # a full sample's highest hash * 2**63 + id
+        self.ceilings: dict[str, int] = {}  # a pruned sample's highest
         self.df: dict[str, int] = {}
         self.last = 0
 
@@ -260,16 +259,17 @@ class Collector:
         ceilings, samples = self.ceilings, self.samples
         for lexeme in in_title.keys() | in_body.keys() | in_fields.keys():
             df[lexeme] = df.get(lexeme, 0) + 1
-            if place < ceilings.get(lexeme, _ABOVE):
+            # A sample takes every entry below its ceiling and, at half as many again as it
+            # keeps, drops the highest: a sort now and then, not a heap step per entry.
+            if place < ceilings.get(lexeme, place + 1):
                 held = samples.get(lexeme)
                 if held is None:
                     held = samples[lexeme] = []
-                if len(held) < SAMPLE:
-                    heapq.heappush(held, -place)
-                else:
-                    heapq.heapreplace(held, -place)
-                if len(held) >= SAMPLE:
-                    ceilings[lexeme] = -held[0]
+                held.append(place)
+                if len(held) >= SAMPLE + SAMPLE // 2:
+                    held.sort()
+                    del held[SAMPLE:]
+                    ceilings[lexeme] = held[-1]
             # impact(), inline: a million entries hold a hundred million lexemes.
             value = (
                 (
@@ -303,7 +303,7 @@ class Collector:
 
     def sample(self, lexeme: str) -> list[int]:
         """The lexeme's sample as _BUILD stores it: ids in `sample_hash` order."""
-        return [-key & _ID_BITS for key in sorted(self.samples[lexeme], reverse=True)]
+        return [key & _ID_BITS for key in sorted(self.samples[lexeme])[:SAMPLE]]
 
     def write(self) -> int:
         """Replace the stored lists with these; returns how many lexemes have one."""
