@@ -11,7 +11,8 @@ champion candidates (champions.py): exactly when a required word's list is compl
 every entry with the word), else the best of the lists, with an estimated count (from the words'
 frequencies, which the lists store, or for several words from their samples, met; the planner's
 when a filter the index cannot decide is involved; the GIN index's own when the words seem rare
-together and the samples cannot tell); facets then cover the ranked rows. Ranking every match of several words, ts_rank picks the best and ts_rank_cd orders them.
+together and the samples cannot tell); facets then cover the ranked rows. Ranking every match
+of several words, ts_rank picks the best and ts_rank_cd orders them.
 """
 
 from __future__ import annotations
