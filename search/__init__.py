@@ -9,8 +9,9 @@ the same tokens, so both find the same entries.
 
 from __future__ import annotations
 
-import re
+import functools
 from dataclasses import dataclass, field
+from itertools import chain
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -236,9 +237,15 @@ def _filters(types, bureau, tier, theme, document):
 
 
 _FACET_PREFIXES = {"b": "bureau", "t": "tier", "m": "theme", "d": "document"}
-# The slugs of the t: keys in facet_keys (a colon only ever follows a key's prefix: no lookbehind,
-# which would cost the regex its fast search for "t:").
-_TIER_KEY = re.compile(r"t:(\S+)")
+
+
+@functools.lru_cache(maxsize=4096)
+def _keys(facet_keys: str) -> tuple[tuple[str, ...], frozenset[str]]:
+    """An entry's facet keys, and the slugs of the tiers among them. Entries share few distinct
+    keys strings (one document's provisions, one template's), so each is split once a process:
+    the keys it gives are the same strings every time, their hashes already made."""
+    keys = tuple(facet_keys.split())
+    return keys, frozenset(key[2:] for key in keys if key.startswith("t:"))
 
 
 def _facets(rows) -> tuple[dict[str, dict[str, int]], dict[str, dict[str, str]]]:
@@ -254,8 +261,8 @@ def _facets(rows) -> tuple[dict[str, dict[str, int]], dict[str, dict[str, str]]]
     for kind, n in Counter(row.kind for row in rows).most_common():
         counts["type"][kind] = n
         labels["type"][kind] = str(kind_labels.get(kind, kind))
-    # All the rows' keys split at once and counted in C, not a generator step per key.
-    keys = Counter(" ".join(row.facet_keys for row in rows).split())
+    # Each row's keys as split once (_keys), all counted in C.
+    keys = Counter(chain.from_iterable(_keys(row.facet_keys)[0] for row in rows))
     known = facet_labels() if keys else {}
     for key, n in sorted(keys.items(), key=lambda kv: (-kv[1], kv[0])):
         prefix, _, value = key.partition(":")
@@ -275,13 +282,10 @@ def _tier_facet(rows, known: dict[str, str]) -> tuple[dict[str, int], dict[str, 
 
     from .entities import tier_reach
 
-    # Rows of one document often share their keys, and rows name few distinct sets of tiers:
-    # read each distinct keys string once, count the rows per set of tiers, then add up per tier
-    # the sets it reaches, instead of meeting every row's set with every tier's reach.
-    named: Counter[frozenset[str]] = Counter()
-    for facet_keys, n in Counter(row.facet_keys for row in rows).items():
-        if "t:" in facet_keys:
-            named[frozenset(_TIER_KEY.findall(facet_keys))] += n
+    # Rows name few distinct sets of tiers: count the rows per set, then add up per tier the
+    # sets it reaches, instead of meeting every row's set with every tier's reach.
+    named = Counter(_keys(row.facet_keys)[1] for row in rows)
+    named.pop(frozenset(), None)
     counts: dict[str, int] = {}
     for slug, reach in tier_reach().items():
         if n := sum(count for slugs, count in named.items() if not slugs.isdisjoint(reach)):
