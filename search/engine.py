@@ -656,8 +656,7 @@ class _Postgres(_Engine):
     def samples(self, terms: list[str], built_at) -> dict[str, list[int]]:
         """The samples of these terms' lists, of the build of `built_at` (terms without one, or
         a build since: left out): one round trip, or none when this process keeps them."""
-        settings = connection.settings_dict
-        database = f"{settings['HOST']}:{settings['PORT']}/{settings['NAME']}"
+        database = _database()
         if built_at is None or not terms:
             return {}
         if (at_hand := kept.get_samples(database, built_at, terms)) is not None:
@@ -682,8 +681,7 @@ class _Postgres(_Engine):
         (None: never): one round trip, or none when this process has these lists at hand
         (champions.KeptLists) and no estimate is asked. With `sampled`, the lists' samples
         come in the same round trip, for `samples` to find at hand."""
-        settings = connection.settings_dict
-        database = f"{settings['HOST']}:{settings['PORT']}/{settings['NAME']}"
+        database = _database()
         if planned is None and (at_hand := kept.get(database, terms, depth)) is not None:
             return None, *at_hand
         estimate = None
@@ -715,6 +713,12 @@ class _Postgres(_Engine):
         kept.put(database, terms, depth, lists, df, entries, built)
         kept.put_samples(database, built, samples)
         return estimate, lists, df, entries, built
+
+
+def _database() -> str:
+    """The database the kept lists and samples belong to (champions.KeptLists)."""
+    settings = connection.settings_dict
+    return f"{settings['HOST']}:{settings['PORT']}/{settings['NAME']}"
 
 
 def _sampled_matches(
