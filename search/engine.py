@@ -465,8 +465,7 @@ class _Postgres(_Engine):
             if built_at is None or (depth == CHAMPIONS and depth <= first_depth):
                 break
             if depth > first_depth:
-                if any(len(lists[t]) < df[t] for t in lists):
-                    _, lists, *_ = self.champions(terms, None, depth)
+                lists = self.deepened(terms, lists, df, depth)
                 # Looking deeper: the heads again, and every entry the whole lists show to hold
                 # each term (words that rarely lead together, 租房 and 补贴, meet there).
                 share = max(2 * needed, first_depth // max(len(lists), 1))
@@ -495,8 +494,7 @@ class _Postgres(_Engine):
                 # bound + 1 are read, in case the estimate was low; when they are not more, their
                 # count is exact.
                 if first_depth < CHAMPIONS:
-                    if any(len(lists[t]) < df[t] for t in lists):
-                        _, lists, *_ = self.champions(terms, None, CHAMPIONS)
+                    lists = self.deepened(terms, lists, df, CHAMPIONS)
                     if len(_known_matches(positive, lists)) >= needed:
                         continue
                 total, rows = self.fetch(
@@ -652,6 +650,13 @@ class _Postgres(_Engine):
         with connection.cursor() as cursor:
             cursor.execute(_explain(where), params)
             return _plan_rows(cursor.fetchone()[0])
+
+    def deepened(self, terms, lists, df, depth) -> dict[str, list[int]]:
+        """These lists as read `depth` deep (complete ones whole): themselves when they already
+        are, else read again (kept by this process, or one round trip)."""
+        if all(len(ids) >= min(df[t], depth) for t, ids in lists.items()):
+            return lists
+        return self.champions(terms, None, depth)[1]
 
     def samples(self, terms: list[str], built_at) -> dict[str, list[int]]:
         """The samples of these terms' lists, of the build of `built_at` (terms without one, or
