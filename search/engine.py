@@ -21,6 +21,7 @@ import json
 import logging
 import math
 from bisect import bisect_right
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 
 from django.db import connection
@@ -734,14 +735,7 @@ def _sampled_matches(
     and whether alternatives were left out for a word without a sample (rare when the lists
     were built: at most WINDOW entries more each). None when a term has no alternative with
     samples (or the lists were built before samples were)."""
-    known = [
-        [
-            alt
-            for alt in term.alternatives + term.related
-            if alt and all(samples.get(t) for t in alt)
-        ]
-        for term in positive
-    ]
+    known = _known_alternatives(positive, {t for t, sample in samples.items() if sample})
     if not all(known):
         return None
     tokens = {t for alternatives in known for alt in alternatives for t in alt}
@@ -749,27 +743,12 @@ def _sampled_matches(
     # Each sample holds its word's entries up to its own place in the hash order: met, they
     # are cut at the lowest of those places, where all of them are whole.
     cut, share = min(sample_rate(samples[t], df[t]) for t in tokens)
-    ends = {t: bisect_right(samples[t], cut, key=sample_hash) for t in tokens}
-
-    def whole(t: str) -> frozenset[int]:
-        sample = samples[t]
-        return sample.ids if isinstance(sample, Sample) else frozenset(sample)
-
-    # The term with the fewest sampled entries below the cut is read as cut; every other
-    # term only keeps those of them it holds (a set meets a whole sample's set at the cost
-    # of the smaller: below the cut, as those entries are).
-    driver, *others = sorted(known, key=lambda alts: sum(min(ends[t] for t in a) for a in alts))
-    held: set[int] = set()
-    for alternative in driver:
-        first, *rest = sorted(alternative, key=ends.__getitem__)
-        end = ends[first]
-        cut_first = whole(first) if end == len(samples[first]) else samples[first][:end]
-        held.update(set(cut_first).intersection(*map(whole, rest)) if rest else cut_first)
-    for alternatives in others:
-        if not held:
-            break
-        held = set().union(*(held.intersection(*map(whole, alt)) for alt in alternatives))
-    return len(held), share, partial
+    whole = {t: _as_set(samples[t]) for t in tokens}
+    below: dict[str, Collection[int]] = {}
+    for t in tokens:
+        end = bisect_right(samples[t], cut, key=sample_hash)
+        below[t] = whole[t] if end == len(samples[t]) else samples[t][:end]
+    return len(_holding_every_term(known, below, whole)), share, partial
 
 
 def _sampled_count(
@@ -790,21 +769,46 @@ def _sampled_count(
     return round(held / share), sure
 
 
-def _holding_every_term(positive: list[Term], held: dict[str, list[int]]) -> set[int]:
-    """The entries that `held` (entries of each word: its list, its sample) shows to hold every
-    term: all the words of one of its alternatives, typed or related. An alternative with a
-    word `held` does not know shows none."""
-    known: set[int] | None = None
-    for term in positive:
-        holders: set[int] = set()
-        for alternative in term.alternatives + term.related:
-            if alternative and all(t in held for t in alternative):
-                first, *rest = alternative
-                holders |= set(held[first]).intersection(*(held[t] for t in rest))
-        known = holders if known is None else known & holders
-        if not known:
-            return set()
-    return known or set()
+def _as_set(sample: list[int]) -> Collection[int]:
+    """A sample's ids as a set: made once for the samples this process keeps."""
+    return sample.ids if isinstance(sample, Sample) else frozenset(sample)
+
+
+def _known_alternatives(positive: list[Term], words) -> list[list[tuple[str, ...]]]:
+    """Each term's alternatives (typed or related) all of whose words are among `words`."""
+    return [
+        [alt for alt in term.alternatives + term.related if alt and all(t in words for t in alt)]
+        for term in positive
+    ]
+
+
+def _holding_every_term(
+    known: list[list[tuple[str, ...]]],
+    below: Mapping[str, Collection[int]],
+    whole: Mapping[str, Collection[int]],
+) -> set[int]:
+    """The entries holding every term, each term one of its `known` alternatives: all of its
+    words. `whole` holds each word's entries as known (its list, its sample), `below` those of
+    them the count is made over (all of them, or a sample's below a shared cut). The term with
+    the fewest is read first; every other term only keeps those of them it holds (a set meets
+    another at the cost of the smaller)."""
+    if not known or not all(known):
+        return set()
+    driver, *others = sorted(
+        known, key=lambda alts: sum(min(len(below[t]) for t in a) for a in alts)
+    )
+    held: set[int] = set()
+    for alternative in driver:
+        first, *rest = sorted(alternative, key=lambda t: len(below[t]))
+        if rest:
+            held.update(set(below[first]).intersection(*(whole[t] for t in rest)))
+        else:
+            held.update(below[first])
+    for alternatives in others:
+        if not held:
+            break
+        held = set().union(*(held.intersection(*(whole[t] for t in alt)) for alt in alternatives))
+    return held
 
 
 def _explain(where: str) -> str:
@@ -851,7 +855,7 @@ def _expected_matches(
 def _known_matches(positive: list[Term], lists: dict[str, list[int]]) -> list[int]:
     """Entries the lists show to hold every term (in the lists of all the words of one of its
     alternatives, for each term), best first: by their best place in any list."""
-    known = _holding_every_term(positive, lists)
+    known = _holding_every_term(_known_alternatives(positive, lists), lists, lists)
     if not known:
         return []
     place: dict[int, int] = {}
