@@ -108,12 +108,18 @@ class KeptLists:
         self.samples: dict[str, list[int]] = {}  # term -> its sample (terms with a list)
         self.ids = 0
 
+    def _fresh(self, database: str, built_at=None) -> tuple | None:
+        """The build kept, when it is of this database (and built at `built_at`, when given)
+        and was last seen there at most KEPT_SECONDS ago."""
+        build = self.build
+        if build is None or build[0] != database or built_at not in (None, build[1]):
+            return None
+        return build if time.monotonic() - self.seen <= KEPT_SECONDS else None
+
     def get(self, database: str, terms: list[str], depth: int):
         """(lists, df, entries, built_at) as read from the database for these terms and depth
         (complete lists whole, the others' first `depth` ids), or None when not all are kept."""
-        if self.build is None or self.build[0] != database:
-            return None
-        if time.monotonic() - self.seen > KEPT_SECONDS:
+        if (build := self._fresh(database)) is None:
             return None
         lists, df = {}, {}
         for term in terms:
@@ -128,7 +134,7 @@ class KeptLists:
                     return None
                 ids = ids[:depth]
             lists[term], df[term] = ids, n
-        return lists, df, self.build[2], self.build[1]
+        return lists, df, build[2], build[1]
 
     def put(self, database: str, terms, depth: int, lists, df, entries: int, built_at) -> None:
         """What the database returned for these terms and depth (`built_at` None: no lists)."""
@@ -151,9 +157,7 @@ class KeptLists:
 
     def get_samples(self, database: str, built_at, terms) -> dict[str, list[int]] | None:
         """The samples of these terms' lists in that build, when all are kept."""
-        if self.build is None or self.build[:2] != (database, built_at):
-            return None
-        if time.monotonic() - self.seen > KEPT_SECONDS:
+        if self._fresh(database, built_at) is None:
             return None
         if any(term not in self.samples for term in terms):
             return None
